@@ -3,8 +3,10 @@ module github.com/hookguard/hookguard
 go 1.26.0
 
 require (
-	github.com/gaissmai/bart v0.30.0 // indirect
-	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
-	github.com/stretchr/testify v1.12.1 // indirect
-	golang.org/x/time v0.16.0 // indirect
+	github.com/gaissmai/bart v0.30.0
+	github.com/hashicorp/golang-lru/v2 v2.0.7
+	github.com/stretchr/testify v1.12.1
+	golang.org/x/time v0.16.0
 )
+
+require go.yaml.in/yaml/v3 v3.0.5 // indirect

@@ -4,6 +4,8 @@ package ratelimit
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/netip"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -34,3 +36,10 @@ func (m *Memory) Take(ctx context.Context, key string) (Decision, error) { panic
 
 // ErrLimited is returned when a key is over its limit.
 var ErrLimited = errors.New("ratelimit: limited")
+
+// IPKey groups addr into its rate-limit key: IPv4 by v4Bits, IPv6 by v6Bits
+// (0 means the defaults, 32 and 64).
+func IPKey(addr netip.Addr, v4Bits, v6Bits int) string { panic("unimplemented") }
+
+// WriteHeaders writes Retry-After (when refused) and the RateLimit fields for d.
+func WriteHeaders(h http.Header, d Decision) { panic("unimplemented") }
