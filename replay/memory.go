@@ -1,0 +1,283 @@
+package replay
+
+import (
+	"context"
+	"hash/maphash"
+	"math"
+	"math/bits"
+	"sync"
+	"time"
+
+	"github.com/hashicorp/golang-lru/v2/simplelru"
+)
+
+var _ Store = (*Memory)(nil)
+
+// secondChances bounds how many live in-flight claims an eviction moves
+// from the back of a shard to the front before it evicts one anyway.
+const secondChances = 4
+
+// minShardCap is the smallest per-shard capacity the automatic shard count
+// aims for: small stores get few shards so their eviction order stays close
+// to a single LRU.
+const minShardCap = 256
+
+// maxShards caps the automatic shard count.
+const maxShards = 64
+
+// MemoryOptions configures NewMemoryWithOptions. The zero value gives the
+// same store as NewMemory(0).
+type MemoryOptions struct {
+	// Capacity is the hard bound on the number of keys held, in flight
+	// and done together. <= 0 means DefaultCapacity (100 000).
+	Capacity int
+
+	// Now is the store's clock; nil means time.Now. Expiry is lazy and
+	// read from this clock on every call, so a fake clock (or
+	// testing/synctest, whose time.Now is fake) drives expiry without
+	// sleeping. Now must be safe for concurrent use.
+	Now func() time.Time
+
+	// Shards is the number of independently locked shards, rounded up to a
+	// power of two and capped at Capacity. 0 picks one shard per 256 keys
+	// of capacity, between 1 and 64. Use 1 for a strict single LRU.
+	Shards int
+}
+
+// Memory is a bounded in-process Store: a set of shards, each a
+// golang-lru/v2 simplelru under its own mutex, selected by a maphash of the
+// key. It starts no goroutine: expired records are dropped lazily when a
+// call touches them or when a full shard needs room, by the store's clock.
+// A Memory is safe for concurrent use; its zero value is not usable, call
+// NewMemory or NewMemoryWithOptions.
+//
+// # Capacity and eviction
+//
+// The store never holds more than its capacity. Each shard orders its
+// records by last write (Claim of a fresh key and Complete move a key to
+// the front; a Claim answering InFlight or Done does not). When a shard is
+// full and needs room for a new key it looks at its oldest record:
+//
+//   - expired: dropped, at no cost to safety;
+//   - a live in-flight claim: given a second chance (moved to the front,
+//     its handler is probably still running), at most 4 times per
+//     eviction, after which the oldest record is evicted whatever it is;
+//   - a live done record: evicted.
+//
+// With one keep for all keys, as the middleware uses, the oldest done
+// record is also the done record closest to expiry, so "evict the entry
+// closest to expiry" and "the newest keys survive" agree; with mixed keeps
+// the order is by write time. Every eviction of a still-live record is
+// counted in Stats: each one re-opens replay for its ID (a retry of that
+// event would be processed again), and an evicted in-flight claim lets a
+// concurrent duplicate run. If Stats.Evicted grows, raise the capacity or
+// use a shared store.
+//
+// Keys are held as given: pass strings you do not reuse or slice from a
+// large buffer (Key returns a fresh string).
+type Memory struct {
+	shards   []shard
+	mask     uint64
+	seed     maphash.Seed
+	now      func() time.Time
+	base     time.Time // expiry times are offsets from base
+	capacity int
+}
+
+// record is the value held per key: 16 bytes.
+type record struct {
+	exp  int64 // expiry, nanoseconds since Memory.base; live while now < exp
+	done bool
+}
+
+type shard struct {
+	mu              sync.Mutex
+	lru             *simplelru.LRU[string, record]
+	cap             int
+	evicted         uint64
+	evictedInFlight uint64
+	_               [64]byte // keep neighbouring shards' locks off one cache line
+}
+
+// NewMemory returns an in-memory Store holding at most capacity keys
+// (capacity <= 0 means DefaultCapacity, 100 000), reading time.Now. See
+// Memory for the eviction policy and NewMemoryWithOptions for a clock.
+func NewMemory(capacity int) *Memory {
+	return NewMemoryWithOptions(MemoryOptions{Capacity: capacity})
+}
+
+// NewMemoryWithOptions returns an in-memory Store configured by o; zero
+// fields mean the documented defaults.
+func NewMemoryWithOptions(o MemoryOptions) *Memory {
+	capacity := o.Capacity
+	if capacity <= 0 {
+		capacity = DefaultCapacity
+	}
+	n := o.Shards
+	if n <= 0 {
+		n = min(max(capacity/minShardCap, 1), maxShards)
+		n = 1 << (bits.Len(uint(n)) - 1) // round down to a power of two
+	} else {
+		n = min(n, capacity)
+		if n&(n-1) != 0 {
+			n = 1 << bits.Len(uint(n)) // round up to a power of two
+		}
+		for n > capacity {
+			n >>= 1
+		}
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	m := &Memory{
+		shards:   make([]shard, n),
+		mask:     uint64(n - 1),
+		seed:     maphash.MakeSeed(),
+		now:      now,
+		base:     now(),
+		capacity: capacity,
+	}
+	for i := range m.shards {
+		c := capacity / n
+		if i < capacity%n {
+			c++
+		}
+		lru, err := simplelru.NewLRU[string, record](c, nil)
+		if err != nil { // c >= 1 by construction
+			panic("replay: " + err.Error())
+		}
+		m.shards[i].lru = lru
+		m.shards[i].cap = c
+	}
+	return m
+}
+
+func (m *Memory) shard(key string) *shard {
+	return &m.shards[maphash.String(m.seed, key)&m.mask]
+}
+
+// clock returns the store's current time as nanoseconds since base.
+func (m *Memory) clock() int64 { return int64(m.now().Sub(m.base)) }
+
+// expiry returns now+d, saturating instead of overflowing.
+func expiry(now int64, d time.Duration) int64 {
+	if e := now + int64(d); e >= now {
+		return e
+	}
+	return math.MaxInt64
+}
+
+// Claim implements Store. On a cancelled context it changes nothing and
+// returns InFlight with the context's error.
+func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (State, error) {
+	if err := ctx.Err(); err != nil {
+		return InFlight, err
+	}
+	if lease <= 0 {
+		lease = DefaultLease
+	}
+	s := m.shard(key)
+	s.mu.Lock()
+	now := m.clock()
+	if r, ok := s.lru.Peek(key); ok && now < r.exp {
+		s.mu.Unlock()
+		if r.done {
+			return Done, nil
+		}
+		return InFlight, nil
+	} else if !ok && s.lru.Len() >= s.cap {
+		s.evict(now)
+	}
+	s.lru.Add(key, record{exp: expiry(now, lease)})
+	s.mu.Unlock()
+	return Fresh, nil
+}
+
+// Complete implements Store. On a cancelled context it changes nothing.
+func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if keep <= 0 {
+		keep = DefaultKeep
+	}
+	s := m.shard(key)
+	s.mu.Lock()
+	now := m.clock()
+	if !s.lru.Contains(key) && s.lru.Len() >= s.cap {
+		s.evict(now)
+	}
+	s.lru.Add(key, record{exp: expiry(now, keep), done: true})
+	s.mu.Unlock()
+	return nil
+}
+
+// Release implements Store. On a cancelled context it changes nothing.
+func (m *Memory) Release(ctx context.Context, key string) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s := m.shard(key)
+	s.mu.Lock()
+	if r, ok := s.lru.Peek(key); ok && (!r.done || r.exp <= m.clock()) {
+		s.lru.Remove(key)
+	}
+	s.mu.Unlock()
+	return nil
+}
+
+// evict makes room for one new record in a full shard. s.mu is held.
+func (s *shard) evict(now int64) {
+	for chance := 0; ; chance++ {
+		key, r, ok := s.lru.GetOldest()
+		if !ok {
+			return
+		}
+		live := now < r.exp
+		if live && !r.done && chance < secondChances {
+			s.lru.Get(key) // move to the front: a second chance
+			continue
+		}
+		s.lru.RemoveOldest()
+		if live {
+			s.evicted++
+			if !r.done {
+				s.evictedInFlight++
+			}
+		}
+		return
+	}
+}
+
+// Stats is a snapshot of a memory store's size and evictions, for sizing
+// it. The counters only grow.
+type Stats struct {
+	// Capacity is the hard bound on records held.
+	Capacity int
+	// Len is the number of records held now, including expired ones not
+	// yet dropped (expiry is lazy).
+	Len int
+	// Evicted counts records dropped to make room while still live. Each
+	// re-opened replay for its ID: a retry of that event inside its keep
+	// would be processed again. Expired records dropped are not counted.
+	Evicted uint64
+	// EvictedInFlight is the part of Evicted that were claims still in
+	// flight, which let a concurrent duplicate run; it should stay zero.
+	EvictedInFlight uint64
+}
+
+// Stats returns current counters. It locks each shard in turn, so it is a
+// consistent snapshot per shard, not across shards.
+func (m *Memory) Stats() Stats {
+	st := Stats{Capacity: m.capacity}
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		st.Len += s.lru.Len()
+		st.Evicted += s.evicted
+		st.EvictedInFlight += s.evictedInFlight
+		s.mu.Unlock()
+	}
+	return st
+}
