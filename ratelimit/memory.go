@@ -1,0 +1,190 @@
+package ratelimit
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"math/bits"
+	"runtime"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Memory is an in-process Limiter: one token bucket per key, sharded across
+// independently locked partitions, holding at most MaxKeys buckets.
+//
+// Each key's bucket holds up to burst tokens and refills at r tokens per
+// second, exactly like a golang.org/x/time/rate.Limiter of the same rate and
+// burst; a key seen for the first time starts full. Take consumes one token
+// when one is available. A refused request consumes nothing.
+//
+// # Memory bound
+//
+// Memory never holds more than MaxKeys buckets (about 100 bytes each,
+// including the map entry and a copy of the key, plus the key's length). The
+// bound is enforced per shard (MaxKeys is split evenly across shards), so
+// eviction may start a little before the total reaches MaxKeys. When a shard
+// is at its share and a new key arrives, one bucket is evicted: a bucket that
+// is full (it has refilled completely, so forgetting it loses nothing: a
+// missing key starts full) is preferred, looked for among the 8 least recently
+// used of the shard; when none of those is full, the least recently used
+// bucket goes. That bucket was still refilling, so if its key returns it gets
+// a full bucket back: it can gain up to burst tokens more than the rate
+// allows. Stats counts both kinds of evictions; size MaxKeys above the number
+// of keys active within one refill window (burst/r) so that EvictedDraining
+// stays zero in normal operation.
+//
+// # Time
+//
+// Take reads the clock from MemoryOptions.Now (time.Now by default, so
+// testing/synctest's fake clock applies). TakeAt is the explicit-time twin,
+// as in x/time/rate: tests drive time instead of sleeping. Time going
+// backwards is tolerated (nothing refills; a bucket never gains tokens).
+//
+// The zero Memory is not usable; construct one with NewMemory or
+// NewMemoryWithOptions. A Memory is safe for concurrent use.
+type Memory struct {
+	p      policy
+	now    func() time.Time
+	epoch  time.Time
+	seed   maphash.Seed
+	mask   uint64
+	shards []shard
+	max    int
+}
+
+var _ Limiter = (*Memory)(nil)
+
+// MemoryOptions configures NewMemoryWithOptions. Rate, Burst and MaxKeys are
+// required; zero values of the other fields mean the documented defaults.
+type MemoryOptions struct {
+	// Rate is the refill rate in tokens per second; rate.Inf admits every
+	// request (Decision.Remaining stays at Burst). Rate.Every builds one
+	// from an interval. Must be > 0.
+	Rate rate.Limit
+	// Burst is the bucket capacity: the most requests a key may make at
+	// once. Must be >= 1.
+	Burst int
+	// MaxKeys is the hard cap on buckets held at once. Must be >= 1.
+	MaxKeys int
+	// Now is the clock Take reads; nil means time.Now.
+	Now func() time.Time
+	// Shards is the number of independently locked partitions, rounded up
+	// to a power of two and lowered to at most MaxKeys; 0 means
+	// 4×GOMAXPROCS (at most 256).
+	Shards int
+	// Policy names the quota policy in the RateLimit header fields written
+	// from this limiter's decisions; empty means DefaultPolicy.
+	Policy string
+}
+
+// NewMemory returns a Memory allowing r requests per second per key with the
+// given burst, holding at most maxKeys keys. It panics if burst < 1, r <= 0
+// (rate.Inf is allowed) or maxKeys < 1: limits are configuration, checked
+// once at start-up. Use NewMemoryWithOptions for an error instead, a clock,
+// or a policy name.
+func NewMemory(r rate.Limit, burst, maxKeys int) *Memory {
+	m, err := NewMemoryWithOptions(MemoryOptions{Rate: r, Burst: burst, MaxKeys: maxKeys})
+	if err != nil {
+		panic(err)
+	}
+	return m
+}
+
+// NewMemoryWithOptions returns a Memory configured by o, or an error when
+// o.Rate, o.Burst or o.MaxKeys is invalid (see MemoryOptions).
+func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
+	name := o.Policy
+	if name == "" {
+		name = DefaultPolicy
+	}
+	p, err := newPolicy(o.Rate, o.Burst, name)
+	if err != nil {
+		return nil, err
+	}
+	if o.MaxKeys < 1 {
+		return nil, fmt.Errorf("ratelimit: maxKeys %d < 1", o.MaxKeys)
+	}
+	if o.MaxKeys > 1<<30 {
+		return nil, fmt.Errorf("ratelimit: maxKeys %d too large", o.MaxKeys)
+	}
+	n := o.Shards
+	if n <= 0 {
+		n = min(4*runtime.GOMAXPROCS(0), 256)
+	}
+	n = 1 << bits.Len(uint(n-1)) // round up to a power of two
+	for n > o.MaxKeys {
+		n >>= 1
+	}
+	now := o.Now
+	if now == nil {
+		now = time.Now
+	}
+	m := &Memory{
+		p:      p,
+		now:    now,
+		epoch:  now(),
+		seed:   maphash.MakeSeed(),
+		mask:   uint64(n - 1),
+		shards: make([]shard, n),
+		max:    o.MaxKeys,
+	}
+	for i := range m.shards {
+		c := o.MaxKeys / n
+		if i < o.MaxKeys%n {
+			c++
+		}
+		m.shards[i].init(c)
+	}
+	return m, nil
+}
+
+// Take implements Limiter: it consumes one token of key's bucket at the
+// current time of the limiter's clock. It never returns an error and never
+// blocks; ctx is unused.
+func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
+	return m.TakeAt(key, m.now()), nil
+}
+
+// TakeAt is Take at the explicit time now, the twin of x/time/rate's
+// AllowN(t, 1): the bucket is brought to now, then one token is taken if
+// available. It allocates nothing unless key is new (then one copy of key).
+func (m *Memory) TakeAt(key string, now time.Time) Decision {
+	t := int64(now.Sub(m.epoch))
+	s := &m.shards[maphash.String(m.seed, key)&m.mask]
+	s.mu.Lock()
+	i := s.lookup(key, t)
+	d := m.p.take(&s.nodes[i].tat, t)
+	s.mu.Unlock()
+	return d
+}
+
+// Stats is a snapshot of a Memory's occupancy and evictions.
+type Stats struct {
+	// Keys is the number of buckets currently held.
+	Keys int
+	// MaxKeys is the configured cap.
+	MaxKeys int
+	// Evictions counts every bucket evicted to make room for a new key.
+	Evictions uint64
+	// EvictedDraining counts the evictions of buckets that were not full:
+	// each one may have handed its key up to burst extra tokens. Non-zero
+	// means MaxKeys is too small for the traffic (or a key-spraying flood).
+	EvictedDraining uint64
+}
+
+// Stats returns current counters. It locks each shard in turn, so the
+// snapshot is consistent per shard, not across shards.
+func (m *Memory) Stats() Stats {
+	st := Stats{MaxKeys: m.max}
+	for i := range m.shards {
+		s := &m.shards[i]
+		s.mu.Lock()
+		st.Keys += len(s.nodes)
+		st.Evictions += s.evictions
+		st.EvictedDraining += s.evictedDraining
+		s.mu.Unlock()
+	}
+	return st
+}
