@@ -1,0 +1,166 @@
+package hmac
+
+import (
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"time"
+
+	stdhmac "crypto/hmac"
+)
+
+// Result is what a successful verification proves.
+type Result struct {
+	// Scheme is the name of the scheme that verified the delivery.
+	Scheme string
+	// SecretID is the ID of the secret that matched: watch it during a
+	// rotation to see the old secret fall out of use before revoking it.
+	SecretID string
+	// ID is the event or delivery ID when the scheme carries one; it is
+	// authenticated only when [Scheme.SignsID] (Standard Webhooks, Svix).
+	ID string
+	// Timestamp is the signed timestamp (UTC, second precision); zero when
+	// the scheme signs none. Its freshness is the replay package's job.
+	Timestamp time.Time
+}
+
+// Verifier checks deliveries of one scheme against a keyring. It is safe
+// for concurrent use and allocates nothing on success.
+type Verifier struct {
+	scheme Scheme
+	keys   *Keyring
+}
+
+// NewVerifier returns a verifier for scheme s with the secrets of k. The
+// keyring may be rotated while the verifier is in use. A zero Scheme or a
+// nil keyring yields a verifier that refuses everything (fail closed).
+func NewVerifier(s Scheme, k *Keyring) *Verifier {
+	return &Verifier{scheme: s, keys: k}
+}
+
+var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMismatch)
+
+// Verify checks the signature headers in h against body, trying every
+// secret valid at time.Now, newest first, each comparison in constant
+// time. It proves authenticity and reports the signed timestamp; it does
+// not judge freshness. Errors wrap [ErrMissingHeader], [ErrMalformed] or
+// [ErrMismatch].
+func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
+	return v.verify(h, body, time.Time{}, false)
+}
+
+// VerifyAt is [Verifier.Verify] with an explicit time deciding which
+// secrets are valid (NotBefore <= now < NotAfter); it is the twin for
+// injected clocks and tests.
+func (v *Verifier) VerifyAt(h Headers, body []byte, now time.Time) (Result, error) {
+	return v.verify(h, body, now, true)
+}
+
+func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (Result, error) {
+	s := &v.scheme
+	if s.format == fmtNone || v.keys == nil {
+		return Result{}, errNotConfigured
+	}
+	sigHeader, err := header(h, s.sigHeader)
+	if err != nil {
+		return Result{}, err
+	}
+	res := Result{Scheme: s.name}
+	if s.idHeader != "" {
+		id, err := header(h, s.idHeader)
+		if err != nil && (s.tmpl.hasID || !errors.Is(err, ErrMissingHeader)) {
+			return Result{}, err
+		}
+		res.ID = id
+	}
+	if s.format == fmtToken {
+		return v.verifyToken(res, sigHeader, now, haveNow)
+	}
+
+	var set sigSet
+	set.size = hashSize[s.hash]
+	var ts string
+	switch s.format {
+	case fmtSingle:
+		err = parseSingle(sigHeader, s.prefix, s.enc, &set)
+	case fmtStandard:
+		err = parseStandard(sigHeader, &set)
+	case fmtStripe:
+		ts, err = parsePairs(sigHeader, ',', "t", "v1", &set)
+	case fmtPaddle:
+		ts, err = parsePairs(sigHeader, ';', "ts", "h1", &set)
+	}
+	if err != nil {
+		return Result{}, err
+	}
+	if s.tsHeader != "" {
+		if ts, err = header(h, s.tsHeader); err != nil {
+			return Result{}, err
+		}
+	}
+	if s.tmpl.hasTS {
+		sec, err := parseTimestamp(ts)
+		if err != nil {
+			return Result{}, err
+		}
+		res.Timestamp = time.Unix(sec, 0).UTC()
+	}
+
+	snap := v.keys.load()
+	if snap.timed && !haveNow {
+		now = time.Now()
+	}
+	tried := false
+	for i := range snap.entries {
+		e := &snap.entries[i]
+		if snap.timed && !e.valid(now) {
+			continue
+		}
+		tried = true
+		st := e.mat.get(s.hash)
+		s.tmpl.write(st.h, st.scratch[:], res.ID, ts, body)
+		sum := st.h.Sum(st.sum[:0])
+		match := 0
+		for j := 0; j < set.n; j++ {
+			// Every candidate is compared, in constant time.
+			if stdhmac.Equal(sum, set.sig[j][:set.size]) {
+				match = 1
+			}
+		}
+		e.mat.put(s.hash, st)
+		if match == 1 {
+			res.SecretID = e.ID
+			return res, nil
+		}
+	}
+	if !tried {
+		return Result{}, ErrNoValidSecret
+	}
+	return Result{}, fmt.Errorf("%w: no valid secret matches", ErrMismatch)
+}
+
+// verifyToken compares the shared token with every valid secret: SHA-256
+// digests compared with hmac.Equal, so neither content nor length leaks.
+func (v *Verifier) verifyToken(res Result, token string, now time.Time, haveNow bool) (Result, error) {
+	got := sha256.Sum256([]byte(token))
+	snap := v.keys.load()
+	if snap.timed && !haveNow {
+		now = time.Now()
+	}
+	tried := false
+	for i := range snap.entries {
+		e := &snap.entries[i]
+		if snap.timed && !e.valid(now) {
+			continue
+		}
+		tried = true
+		if stdhmac.Equal(got[:], e.mat.token[:]) {
+			res.SecretID = e.ID
+			return res, nil
+		}
+	}
+	if !tried {
+		return Result{}, ErrNoValidSecret
+	}
+	return Result{}, fmt.Errorf("%w: token matches no valid secret", ErrMismatch)
+}
