@@ -15,30 +15,31 @@ const (
 )
 
 // WriteHeaders sets the rate-limit response fields for d in h, replacing any
-// earlier values:
+// earlier values.
 //
-//   - Retry-After (RFC 9110, section 10.2.3), only when d refused the request:
-//     d.RetryAfter in whole seconds, rounded up and at least 1, so a client
-//     that waits as told finds a token.
-//   - RateLimit-Policy and RateLimit as defined by the IETF httpapi working
-//     group's draft-ietf-httpapi-ratelimit-headers-11 (May 2026; the fields
-//     are Structured Field Lists, RFC 9651), for example
+// Retry-After (RFC 9110, section 10.2.3) is set only when d refused the
+// request: d.RetryAfter in whole seconds, rounded up and at least 1, so a
+// client that waits as told finds a token.
 //
-//     RateLimit-Policy: "default";q=100;w=60
-//     RateLimit: "default";r=42;t=18
+// RateLimit-Policy and RateLimit follow draft-ietf-httpapi-ratelimit-headers-11
+// (IETF httpapi working group, May 2026), where both are Structured Field
+// Lists (RFC 9651) of a quoted policy name with parameters:
 //
-//     q is d.Limit (the burst), w is d.Window in seconds rounded up (the time
-//     an empty bucket takes to refill; omitted when zero), r is d.Remaining.
-//     t, the effective window, is d.ResetAfter rounded up when allowed (the
-//     client is told no more than r within the time the bucket needs to
-//     refill: conservative, never more permissive than the limiter) and
-//     d.RetryAfter rounded up when refused, so Retry-After never points before
-//     the end of the effective window (section 6 of the draft). The policy is
-//     named d.Policy, or DefaultPolicy; characters a Structured Field String
-//     cannot hold are replaced with '_'. No partition key ("pk") is sent: it
-//     would echo the client's key.
+//	RateLimit-Policy: "default";q=100;w=60
+//	RateLimit: "default";r=42;t=18
 //
-// WriteHeaders fits any status: 2xx responses may carry the RateLimit fields
+// q is d.Limit (the burst) and w is d.Window in seconds rounded up (the time
+// an empty bucket takes to refill; omitted when zero). r is d.Remaining. t,
+// the effective window, is d.ResetAfter rounded up when the request was
+// allowed: the client is told to use no more than r within the time the
+// bucket needs to refill, which is conservative, never more permissive than
+// the limiter. When refused, t is d.RetryAfter rounded up, so Retry-After
+// never points before the end of the effective window (section 6 of the
+// draft). The policy is named d.Policy, or DefaultPolicy; bytes a Structured
+// Field String cannot hold are replaced with '_'. No partition key ("pk") is
+// sent: it would echo the client's key.
+//
+// The fields fit any status: 2xx responses may carry the RateLimit fields
 // too, so clients can pace themselves before they are refused.
 func WriteHeaders(h http.Header, d Decision) {
 	var buf [128]byte

@@ -1,31 +1,28 @@
 package ratelimit
 
-import (
-	"strings"
-	"sync"
-)
+import "sync"
 
 // evictScan is how many of a shard's least recently used buckets are
 // examined for a full one before the least recently used is evicted.
 const evictScan = 8
 
 // node is one key's bucket in a shard's slab, linked into the shard's LRU
-// list by slab index (no pointers: the slab is scanned by the GC as a few
-// strings only, and a move to the front touches no allocator).
+// list by slab index. It holds no pointer, so the GC never scans the slab and
+// a key costs no allocation of its own.
 type node struct {
-	key        string
-	tat        int64 // full time, see policy
-	prev, next int32 // -1 ends the list
+	hash       uint64 // the key's 64-bit keyed hash: its identity in the shard
+	tat        int64  // full time, see policy
+	prev, next int32  // LRU neighbours by slab index; -1 ends the list
 }
 
-// shard is an LRU of buckets under one mutex: a map from key to slab index
-// and a doubly linked list threaded through the slab, most recent at head.
-// It plays the role of golang-lru's simplelru, specialised so that a hit
-// allocates nothing, an entry costs no allocation of its own (the slab grows
-// to capacity once), and eviction can look at more than the oldest entry.
+// shard is an LRU of buckets under one mutex: a map from key hash to slab
+// index and a doubly linked list threaded through the slab, most recent at
+// head. It plays the role of golang-lru's simplelru, specialised so that a
+// hit allocates nothing, an entry costs no allocation of its own (the slab
+// grows to capacity once), and eviction can look past the oldest entry.
 type shard struct {
 	mu              sync.Mutex
-	index           map[string]int32
+	index           map[uint64]int32
 	nodes           []node
 	head, tail      int32
 	capacity        int
@@ -36,15 +33,16 @@ type shard struct {
 
 func (s *shard) init(capacity int) {
 	s.capacity = capacity
-	s.index = make(map[string]int32)
+	s.index = make(map[uint64]int32)
 	s.head, s.tail = -1, -1
 }
 
-// lookup returns the slab index of key's bucket, inserting a full bucket
-// (evicting one at capacity) when key is absent, and marks it most recently
-// used. now is the current time in the policy's nanoseconds.
-func (s *shard) lookup(key string, now int64) int32 {
-	if i, ok := s.index[key]; ok {
+// lookup returns the slab index of the bucket of the key hashing to h,
+// inserting a full bucket (evicting one at capacity) when it is absent, and
+// marks it most recently used. now is the current time in the policy's
+// nanoseconds.
+func (s *shard) lookup(h uint64, now int64) int32 {
+	if i, ok := s.index[h]; ok {
 		if i != s.head {
 			s.unlink(i)
 			s.pushFront(i)
@@ -66,14 +64,11 @@ func (s *shard) lookup(key string, now int64) int32 {
 		if s.nodes[i].tat > now {
 			s.evictedDraining++
 		}
-		delete(s.index, s.nodes[i].key)
+		delete(s.index, s.nodes[i].hash)
 		s.unlink(i)
 	}
-	// Copy the key: the caller's string may share a large buffer
-	// (a header block, a request line) that must not stay reachable.
-	k := strings.Clone(key)
-	s.nodes[i] = node{key: k, tat: now}
-	s.index[k] = i
+	s.nodes[i] = node{hash: h, tat: now}
+	s.index[h] = i
 	s.pushFront(i)
 	return i
 }
