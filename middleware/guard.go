@@ -1,0 +1,151 @@
+package middleware
+
+import (
+	"net/http"
+	"sync/atomic"
+
+	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/ipallow"
+)
+
+// Guard runs every check of a webhook receiver in the safe order (see the
+// package documentation). It is safe for concurrent use; its mutators
+// (SetAllowList, SetDenyHandler) may be called while it serves.
+type Guard struct {
+	cfg      Config
+	verifier *hmac.Verifier
+	resolver ipallow.Resolver
+	allow    atomic.Pointer[ipallow.List]
+	deny     atomic.Pointer[denyBox]
+}
+
+type denyBox struct{ h http.Handler }
+
+// New validates c once, applies the defaults of its zero fields and returns
+// a Guard. It fails on a missing Scheme or Keyring, a negative MaxBody,
+// Lease, Keep or RetryAfter, an invalid ClientIPHeader, a Keep
+// shorter than the window or a Lease longer than Keep.
+func New(c Config) (*Guard, error) {
+	if err := c.validate(); err != nil {
+		return nil, err
+	}
+	g := &Guard{
+		cfg:      c,
+		verifier: hmac.NewVerifier(c.Scheme, c.Keyring),
+		resolver: ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
+	}
+	g.allow.Store(c.Allow)
+	g.SetDenyHandler(c.Deny)
+	return g, nil
+}
+
+// SetAllowList replaces the client-IP allow list, atomically, while serving.
+// nil allows every address.
+func (g *Guard) SetAllowList(l *ipallow.List) { g.allow.Store(l) }
+
+// AllowList returns the current allow list (nil: every address).
+func (g *Guard) AllowList() *ipallow.List { return g.allow.Load() }
+
+// SetDenyHandler replaces the handler that answers refusals, atomically,
+// while serving. The handler finds the refusal with DenialFrom; Retry-After
+// and RateLimit headers are already set on its ResponseWriter. nil restores
+// the default: the status and a terse JSON body {"error":"<reason>"}.
+// Already-processed duplicates are not refusals: they always get the default
+// 200 so the sender stops retrying.
+func (g *Guard) SetDenyHandler(h http.Handler) {
+	if h == nil {
+		g.deny.Store(nil)
+		return
+	}
+	g.deny.Store(&denyBox{h})
+}
+
+// MaxBody returns the body cap in bytes; framework adapters read at most
+// MaxBody+1 bytes before calling Check.
+func (g *Guard) MaxBody() int64 { return g.cfg.MaxBody }
+
+// Handler returns next behind every layer of the Guard, in order: TLS (if
+// Config.RequireTLS), client IP and allow list, rate limit (if a Limiter is
+// set), capped body read, signature, timestamp window and replay claim. next
+// runs with the verified Event in its context (EventFrom) and the body
+// restored; a 2xx response completes the event, anything else or a panic
+// releases it so the sender's retry is processed.
+func (g *Guard) Handler(next http.Handler) http.Handler {
+	if next == nil {
+		panic("middleware: Guard.Handler: nil handler")
+	}
+	return &guardHandler{g: g, next: next}
+}
+
+type guardHandler struct {
+	g    *Guard
+	next http.Handler
+}
+
+// ServeHTTP implements http.Handler.
+func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g := h.g
+	st := g.newState(r.Context())
+	st.setRequest(r)
+	err := g.pre(st)
+	if err == nil {
+		if err = g.stepBody(st, r); err == nil {
+			err = g.post(st)
+		}
+	}
+	g.decide(st, err)
+	if st.v.Reason != ReasonAccepted {
+		g.respond(w, r, st)
+		g.releaseBody(st)
+		return
+	}
+	g.serve(w, r, st, h.next)
+}
+
+// serve runs next for an accepted, claimed delivery and reports its outcome.
+func (g *Guard) serve(w http.ResponseWriter, r *http.Request, st *reqState, next http.Handler) {
+	r2 := r.WithContext(st)
+	if st.bodyRead {
+		st.rb.Reset(st.raw)
+		r2.Body = &st.rb
+	}
+	st.rw.reset(w)
+	returned := false
+	defer func() {
+		if !returned {
+			// A panic: release the claim so a retry is processed; the panic
+			// continues to the server (or the caller's recoverer).
+			_ = st.v.Done(http.StatusInternalServerError)
+		}
+		g.releaseBody(st)
+	}()
+	next.ServeHTTP(&st.rw, r2)
+	returned = true
+	_ = st.v.Done(st.rw.Status())
+}
+
+// releaseBody returns the pooled body buffer once nothing reads it anymore.
+func (g *Guard) releaseBody(st *reqState) {
+	if st.buf != nil {
+		st.rb.Reset(nil)
+		st.raw = nil
+		putBuf(st.buf)
+		st.buf = nil
+	}
+}
+
+// respond writes a refusal, or the 200 of an already-processed duplicate.
+func (g *Guard) respond(w http.ResponseWriter, r *http.Request, st *reqState) {
+	v := &st.v
+	h := w.Header()
+	v.setHeaders(h)
+	if v.Reason != ReasonDuplicate {
+		if d := g.deny.Load(); d != nil {
+			st.denied = true
+			d.h.ServeHTTP(w, r.WithContext(st))
+			return
+		}
+	}
+	w.WriteHeader(v.Status)
+	_, _ = w.Write(v.Body())
+}

@@ -1,0 +1,349 @@
+package middleware
+
+import (
+	"context"
+	"crypto/tls"
+	"errors"
+	"net/http"
+	"net/netip"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/ratelimit"
+	"github.com/hookguard/hookguard/replay"
+)
+
+func TestNewValidates(t *testing.T) {
+	k := testKeyring(t)
+	tests := []struct {
+		name string
+		c    Config
+	}{
+		{"no scheme", Config{Keyring: k}},
+		{"no keyring", Config{Scheme: hmac.Stripe}},
+		{"negative MaxBody", Config{Scheme: hmac.Stripe, Keyring: k, MaxBody: -1}},
+		{"negative Lease", Config{Scheme: hmac.Stripe, Keyring: k, Lease: -time.Second}},
+		{"negative Keep", Config{Scheme: hmac.Stripe, Keyring: k, Keep: -time.Second}},
+		{"negative RetryAfter", Config{Scheme: hmac.Stripe, Keyring: k, RetryAfter: -time.Second}},
+		{"keep shorter than window", Config{Scheme: hmac.Stripe, Keyring: k, Keep: 5 * time.Minute}},
+		{"keep shorter than wide window", Config{Scheme: hmac.Stripe, Keyring: k, Window: replay.Window{Past: 80 * time.Hour}}},
+		{"lease longer than keep", Config{Scheme: hmac.Stripe, Keyring: k, Lease: time.Hour, Keep: 30 * time.Minute}},
+		{"bad client IP header", Config{Scheme: hmac.Stripe, Keyring: k, ClientIPHeader: "X Bad"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g, err := New(tt.c)
+			require.Error(t, err)
+			assert.Nil(t, g)
+			assert.Contains(t, err.Error(), "middleware: invalid Config")
+		})
+	}
+
+	g, err := New(Config{Scheme: hmac.Stripe, Keyring: k})
+	require.NoError(t, err)
+	assert.Equal(t, int64(DefaultMaxBody), g.MaxBody())
+	assert.Equal(t, DefaultLease, g.cfg.Lease)
+	assert.Equal(t, DefaultKeep, g.cfg.Keep)
+	assert.Equal(t, "stripe", g.cfg.Source)
+	assert.NotNil(t, g.cfg.Replay)
+}
+
+// TestStatuses runs every status path end to end through httptest.
+func TestStatuses(t *testing.T) {
+	body := []byte(`{"type":"ping"}`)
+	type tc struct {
+		name    string
+		cfg     func(*Config)
+		prepare func(t *testing.T, g *Guard, r *http.Request) // before the request
+		req     func(t *testing.T) *http.Request
+		status  int
+		reason  string
+		handler bool
+		check   func(t *testing.T, w http.Header)
+	}
+	ok := func(t *testing.T) *http.Request { return signedRequest(t, "msg_1", testNow, body) }
+	tests := []tc{
+		{name: "accepted", req: ok, status: 200, handler: true},
+		{name: "bad signature", req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Set("Webhook-Signature", "v1,"+strings.Repeat("A", 43)+"=")
+			return r
+		}, status: 401, reason: "bad_signature"},
+		{name: "wrong secret", req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			k, err := hmac.NewKeyring(hmac.Secret{ID: "other", Key: []byte("another-secret-of-32-bytes-long!")})
+			require.NoError(t, err)
+			require.NoError(t, hmac.NewSigner(hmac.StandardWebhooks, k).Sign(r.Header, "msg_1", testNow, body))
+			return r
+		}, status: 401, reason: "bad_signature"},
+		{name: "stale", req: func(t *testing.T) *http.Request {
+			return signedRequest(t, "msg_1", testNow.Add(-6*time.Minute), body)
+		}, status: 401, reason: "stale"},
+		{name: "future", req: func(t *testing.T) *http.Request {
+			return signedRequest(t, "msg_1", testNow.Add(6*time.Minute), body)
+		}, status: 401, reason: "future"},
+		{name: "malformed", req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Set("Webhook-Timestamp", "abc")
+			return r
+		}, status: 400, reason: "malformed"},
+		{name: "missing header", req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Del("Webhook-Signature")
+			return r
+		}, status: 400, reason: "missing_header"},
+		{name: "too large", cfg: func(c *Config) { c.MaxBody = 8 }, req: ok, status: 413, reason: "too_large",
+			check: func(t *testing.T, h http.Header) { assert.Equal(t, "close", h.Get("Connection")) }},
+		{name: "not allowed", cfg: func(c *Config) { c.Allow = ipallow.MustParse("203.0.113.0/24") }, req: ok, status: 403, reason: "not_allowed"},
+		{name: "allowed", cfg: func(c *Config) { c.Allow = ipallow.MustParse("192.0.2.0/24") }, req: ok, status: 200, handler: true},
+		{name: "tls required direct", cfg: func(c *Config) { c.RequireTLS = true }, req: ok, status: 421, reason: "tls_required"},
+		{name: "tls required proxy says http", cfg: func(c *Config) {
+			c.RequireTLS = true
+			c.TrustedProxies = ipallow.MustParse("192.0.2.0/24")
+		}, req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Set("X-Forwarded-Proto", "http")
+			return r
+		}, status: 403, reason: "tls_required"},
+		{name: "tls from trusted proxy", cfg: func(c *Config) {
+			c.RequireTLS = true
+			c.TrustedProxies = ipallow.MustParse("192.0.2.0/24")
+		}, req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Set("X-Forwarded-Proto", "https")
+			return r
+		}, status: 200, handler: true},
+		{name: "tls spoofed proto from untrusted peer", cfg: func(c *Config) {
+			c.RequireTLS = true
+			c.TrustedProxies = ipallow.MustParse("10.0.0.0/8")
+		}, req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.Header.Set("X-Forwarded-Proto", "https")
+			return r
+		}, status: 421, reason: "tls_required"},
+		{name: "tls direct", cfg: func(c *Config) { c.RequireTLS = true }, req: func(t *testing.T) *http.Request {
+			r := ok(t)
+			r.TLS = &tls.ConnectionState{}
+			return r
+		}, status: 200, handler: true},
+		{name: "rate limited", cfg: func(c *Config) { c.Limiter = ratelimit.NewMemory(rate.Limit(0.001), 1, 100) },
+			prepare: func(t *testing.T, g *Guard, r *http.Request) {
+				_, err := g.cfg.Limiter.Take(context.Background(), ratelimit.IPKey(netip.MustParseAddr("192.0.2.10"), 0, 64))
+				require.NoError(t, err)
+			}, req: ok, status: 429, reason: "rate_limited",
+			check: func(t *testing.T, h http.Header) {
+				assert.GreaterOrEqual(t, seconds(t, h.Get("Retry-After")), 1)
+				assert.NotEmpty(t, h.Get("RateLimit"))
+				assert.NotEmpty(t, h.Get("RateLimit-Policy"))
+			}},
+		{name: "duplicate", prepare: func(t *testing.T, g *Guard, _ *http.Request) {
+			k := replay.Key("standard-webhooks", "msg_1")
+			_, err := g.cfg.Replay.Claim(context.Background(), k, time.Minute)
+			require.NoError(t, err)
+			require.NoError(t, g.cfg.Replay.Complete(context.Background(), k, time.Hour))
+		}, req: ok, status: 200, reason: "duplicate"},
+		{name: "in flight", prepare: func(t *testing.T, g *Guard, _ *http.Request) {
+			_, err := g.cfg.Replay.Claim(context.Background(), replay.Key("standard-webhooks", "msg_1"), time.Minute)
+			require.NoError(t, err)
+		}, req: ok, status: 409, reason: "in_flight",
+			check: func(t *testing.T, h http.Header) { assert.Equal(t, 60, seconds(t, h.Get("Retry-After"))) }},
+		{name: "store unavailable", cfg: func(c *Config) { c.Replay = &failingStore{} }, req: ok, status: 503, reason: "store_unavailable",
+			check: func(t *testing.T, h http.Header) { assert.Equal(t, 30, seconds(t, h.Get("Retry-After"))) }},
+		{name: "store unavailable fail open", cfg: func(c *Config) { c.Replay = &failingStore{}; c.FailOpen = true }, req: ok, status: 200, handler: true},
+		{name: "limiter unavailable", cfg: func(c *Config) { c.Limiter = failingLimiter{} }, req: ok, status: 503, reason: "store_unavailable",
+			check: func(t *testing.T, h http.Header) { assert.Equal(t, "30", h.Get("Retry-After")) }},
+		{name: "limiter unavailable fail open", cfg: func(c *Config) { c.Limiter = failingLimiter{}; c.FailOpen = true }, req: ok, status: 200, handler: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var mut []func(*Config)
+			if tt.cfg != nil {
+				mut = append(mut, tt.cfg)
+			}
+			g := newTestGuard(t, mut...)
+			h := newCounter()
+			r := tt.req(t)
+			if tt.prepare != nil {
+				tt.prepare(t, g, r)
+			}
+			w := serve(g.Handler(h), r)
+			assert.Equal(t, tt.status, w.Code)
+			if tt.handler {
+				assert.EqualValues(t, 1, h.total.Load(), "handler calls")
+				assert.Equal(t, body, h.body, "body restored for the handler")
+			} else {
+				assert.EqualValues(t, 0, h.total.Load(), "handler must not run")
+				assert.Equal(t, tt.reason, reasonOf(w), "body %q", w.Body.String())
+				assert.Equal(t, "application/json", w.Header().Get("Content-Type"))
+			}
+			if tt.check != nil {
+				tt.check(t, w.Header())
+			}
+		})
+	}
+}
+
+type failingLimiter struct{}
+
+func (failingLimiter) Take(context.Context, string) (ratelimit.Decision, error) {
+	return ratelimit.Decision{}, errors.New("limiter down")
+}
+
+func TestEventFrom(t *testing.T) {
+	g := newTestGuard(t)
+	h := newCounter()
+	r := signedRequest(t, "msg_ev", testNow.Add(-time.Minute), []byte(`{}`))
+	r.RemoteAddr = "[::ffff:192.0.2.77]:5555"
+	w := serve(g.Handler(h), r)
+	require.Equal(t, 200, w.Code)
+	assert.Equal(t, Event{
+		Scheme:    "standard-webhooks",
+		ID:        "msg_ev",
+		Timestamp: testNow.Add(-time.Minute),
+		SecretID:  "k1",
+		ClientIP:  netip.MustParseAddr("192.0.2.77"),
+	}, h.event)
+
+	_, ok := EventFrom(context.Background())
+	assert.False(t, ok)
+}
+
+// TestRetryAfterFailure: a handler failing with 500 releases the claim; the
+// sender's retry is processed; a third delivery is a duplicate.
+func TestRetryAfterFailure(t *testing.T) {
+	g := newTestGuard(t)
+	h := newCounter()
+	h.status = http.StatusInternalServerError
+	handler := g.Handler(h)
+	body := []byte(`{"n":1}`)
+
+	w := serve(handler, signedRequest(t, "msg_retry", testNow, body))
+	assert.Equal(t, 500, w.Code)
+	h.status = http.StatusNoContent
+	w = serve(handler, signedRequest(t, "msg_retry", testNow, body))
+	assert.Equal(t, 204, w.Code)
+	w = serve(handler, signedRequest(t, "msg_retry", testNow, body))
+	assert.Equal(t, 200, w.Code)
+	assert.Equal(t, "duplicate", reasonOf(w))
+	assert.Equal(t, 2, h.calls["msg_retry"])
+}
+
+// TestPanicReleases: a panicking handler releases the claim, the panic goes
+// on to the caller, and the retry is processed.
+func TestPanicReleases(t *testing.T) {
+	g := newTestGuard(t)
+	calls := 0
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		calls++
+		if calls == 1 {
+			panic("boom")
+		}
+	}))
+	func() {
+		defer func() { assert.Equal(t, "boom", recover()) }()
+		serve(handler, signedRequest(t, "msg_panic", testNow, []byte(`{}`)))
+		t.Fatal("panic did not propagate")
+	}()
+	w := serve(handler, signedRequest(t, "msg_panic", testNow, []byte(`{}`)))
+	assert.Equal(t, 200, w.Code)
+	assert.Equal(t, 2, calls)
+	w = serve(handler, signedRequest(t, "msg_panic", testNow, []byte(`{}`)))
+	assert.Equal(t, "duplicate", reasonOf(w))
+	assert.Equal(t, 2, calls)
+}
+
+func TestHandlerWithoutWriteHeaderCompletes(t *testing.T) {
+	g := newTestGuard(t)
+	handler := g.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	assert.Equal(t, 200, serve(handler, signedRequest(t, "msg_silent", testNow, nil)).Code)
+	w := serve(handler, signedRequest(t, "msg_silent", testNow, nil))
+	assert.Equal(t, "duplicate", reasonOf(w))
+}
+
+func TestResponseControllerThroughWrapper(t *testing.T) {
+	g := newTestGuard(t)
+	var flushErr error
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		_, _ = w.Write([]byte("partial"))
+		rc := http.NewResponseController(w)
+		flushErr = rc.Flush()
+		_ = rc.SetWriteDeadline(time.Time{}) // reaches the recorder through Unwrap: not supported, no panic
+		_, _, herr := rc.Hijack()
+		assert.Error(t, herr)
+	}))
+	w := serve(handler, signedRequest(t, "msg_flush", testNow, nil))
+	require.NoError(t, flushErr)
+	assert.True(t, w.Flushed)
+	assert.Equal(t, "partial", w.Body.String())
+}
+
+func TestDenyHandler(t *testing.T) {
+	g := newTestGuard(t, func(c *Config) { c.Replay = &failingStore{} })
+	var got Denial
+	g.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, ok := DenialFrom(r.Context())
+		require.True(t, ok)
+		got = d
+		w.WriteHeader(d.Status)
+		_, _ = w.Write([]byte("nope"))
+	}))
+	w := serve(g.Handler(newCounter()), signedRequest(t, "m", testNow, nil))
+	assert.Equal(t, 503, w.Code)
+	assert.Equal(t, "nope", w.Body.String())
+	assert.Equal(t, "30", w.Header().Get("Retry-After"))
+	assert.Equal(t, Denial{Reason: ReasonStoreUnavailable, Status: 503, RetryAfter: 30 * time.Second}, got)
+
+	g.SetDenyHandler(nil)
+	w = serve(g.Handler(newCounter()), signedRequest(t, "m", testNow, nil))
+	assert.Equal(t, "store_unavailable", reasonOf(w))
+}
+
+func TestSetAllowListWhileServing(t *testing.T) {
+	g := newTestGuard(t, func(c *Config) { c.Allow = ipallow.MustParse("203.0.113.0/24") })
+	h := g.Handler(newCounter())
+	assert.Equal(t, 403, serve(h, signedRequest(t, "a", testNow, nil)).Code)
+	g.SetAllowList(ipallow.MustParse("192.0.2.0/24, 2001:db8::/32"))
+	assert.Equal(t, 200, serve(h, signedRequest(t, "a", testNow, nil)).Code)
+	g.SetAllowList(nil)
+	assert.Equal(t, 200, serve(h, signedRequest(t, "b", testNow, nil)).Code)
+}
+
+func TestObserverAndLogger(t *testing.T) {
+	var obs []Observation
+	var logs strings.Builder
+	g := newTestGuard(t, func(c *Config) {
+		c.Observer = func(_ context.Context, o Observation) { obs = append(obs, o) }
+		c.Logger = newTestLogger(&logs)
+	})
+	h := g.Handler(newCounter())
+	good := signedRequest(t, "msg_obs", testNow, []byte(`{}`))
+	sig := good.Header.Get("Webhook-Signature")
+	serve(h, good)
+	serve(h, signedRequest(t, "msg_obs", testNow, []byte(`{}`)))
+	bad := signedRequest(t, "msg_obs2", testNow, []byte(`{}`))
+	bad.Header.Set("Webhook-Signature", "v1,"+strings.Repeat("A", 43)+"=")
+	serve(h, bad)
+
+	require.Len(t, obs, 3)
+	assert.Equal(t, ReasonAccepted, obs[0].Reason)
+	assert.Equal(t, "k1", obs[0].Event.SecretID)
+	assert.Equal(t, ReasonDuplicate, obs[1].Reason)
+	assert.Equal(t, ReasonBadSignature, obs[2].Reason)
+	assert.Equal(t, 401, obs[2].Status)
+	assert.ErrorIs(t, obs[2].Err, hmac.ErrMismatch)
+
+	out := logs.String()
+	assert.Contains(t, out, "reason=bad_signature")
+	assert.Contains(t, out, "client_ip=192.0.2.10")
+	assert.Contains(t, out, "event_id=msg_obs")
+	assert.NotContains(t, out, sig[3:20], "signature in the logs")
+	assert.NotContains(t, out, "AAAAAAAA", "signature in the logs")
+	assert.NotContains(t, out, string(testKey))
+}
