@@ -67,7 +67,8 @@ type Resolver struct {
 	// when empty), "Forwarded" (RFC 7239) or "X-Real-IP" (a single
 	// address; a second line or a comma is an error). Any other name, such
 	// as "CF-Connecting-IP" or "True-Client-IP", is read like
-	// X-Forwarded-For. Case does not matter.
+	// X-Forwarded-For. Case does not matter; write a custom name in
+	// canonical form (Cf-Connecting-Ip) to keep resolving allocation-free.
 	Header string
 
 	// MaxHeaderBytes caps the summed length of the header's lines; a longer
@@ -84,27 +85,20 @@ const (
 	kindSingle
 )
 
-// header returns the canonical header key and how to read it.
+// header returns the canonical header key and how to read it. Known names
+// are matched without regard to case and without allocating; other names
+// are canonicalised (which allocates unless they are written canonically).
 func (r *Resolver) header() (string, headerKind) {
-	key := r.Header
-	switch key {
-	case "", "X-Forwarded-For":
+	switch key := r.Header; {
+	case key == "" || strings.EqualFold(key, HeaderXForwardedFor):
 		return "X-Forwarded-For", kindList
-	case "Forwarded":
-		return key, kindForwarded
-	case "X-Real-Ip":
-		return key, kindSingle
+	case strings.EqualFold(key, HeaderForwarded):
+		return "Forwarded", kindForwarded
+	case strings.EqualFold(key, HeaderXRealIP):
+		return "X-Real-Ip", kindSingle
+	default:
+		return textproto.CanonicalMIMEHeaderKey(key), kindList
 	}
-	key = textproto.CanonicalMIMEHeaderKey(key)
-	switch key {
-	case "X-Forwarded-For":
-		return key, kindList
-	case "Forwarded":
-		return key, kindForwarded
-	case "X-Real-Ip":
-		return key, kindSingle
-	}
-	return key, kindList
 }
 
 // Validate reports a Header that is not a valid header field name. Call it
