@@ -30,15 +30,22 @@ import (
 // so a client cannot aim for a collision. The
 // bound is enforced per shard (MaxKeys is split evenly across shards), so
 // eviction may start a little before the total reaches MaxKeys. When a shard
-// is at its share and a new key arrives, one bucket is evicted: a bucket that
-// is full (it has refilled completely, so forgetting it loses nothing: a
-// missing key starts full) is preferred, looked for among the 8 least recently
-// used of the shard; when none of those is full, the least recently used
-// bucket goes. That bucket was still refilling, so if its key returns it gets
-// a full bucket back: it can gain up to burst tokens more than the rate
-// allows. Stats counts both kinds of evictions; size MaxKeys above the number
-// of keys active within one refill window (burst/r) so that EvictedDraining
-// stays zero in normal operation.
+// is at its share and a new key arrives, one bucket is evicted:
+//
+//   - a full bucket first: it has refilled completely, so forgetting it loses
+//     nothing (a missing key starts full). The eviction hand examines at
+//     least 8 buckets for one;
+//   - else the least recently used, approximated by CLOCK (second chance):
+//     the first bucket not used since the hand last passed it. New buckets
+//     start unmarked, so a flood of one-off keys evicts its own buckets
+//     before those of clients that come back.
+//
+// A bucket evicted before it is full was still refilling: if its key returns,
+// it gets a full bucket back, so it can gain up to burst tokens more than the
+// rate allows. Stats counts such evictions apart (EvictedDraining); size
+// MaxKeys above the number of keys active within one refill window
+// (burst/r) so that it stays zero in normal operation, and watch it during a
+// flood of spoofed or rotating keys.
 //
 // # Time
 //

@@ -2,29 +2,30 @@ package ratelimit
 
 import "sync"
 
-// evictScan is how many of a shard's least recently used buckets are
-// examined for a full one before the least recently used is evicted.
+// evictScan is the least number of buckets the eviction hand examines for a
+// full one before it settles for the not-recently-used candidate it found.
 const evictScan = 8
 
-// node is one key's bucket in a shard's slab, linked into the shard's LRU
-// list by slab index. It holds no pointer, so the GC never scans the slab and
-// a key costs no allocation of its own.
+// node is one key's bucket in a shard's slab. It holds no pointer, so the GC
+// never scans the slab, and a key costs no allocation of its own.
 type node struct {
-	hash       uint64 // the key's 64-bit keyed hash: its identity in the shard
-	tat        int64  // full time, see policy
-	prev, next int32  // LRU neighbours by slab index; -1 ends the list
+	hash uint64 // the key's 64-bit keyed hash: its identity in the shard
+	tat  int64  // full time, see policy
+	ref  bool   // used since the eviction hand last passed (CLOCK)
 }
 
-// shard is an LRU of buckets under one mutex: a map from key hash to slab
-// index and a doubly linked list threaded through the slab, most recent at
-// head. It plays the role of golang-lru's simplelru, specialised so that a
-// hit allocates nothing, an entry costs no allocation of its own (the slab
-// grows to capacity once), and eviction can look past the oldest entry.
+// shard holds buckets under one mutex: a map from key hash to slab index and
+// a slab that an eviction hand sweeps (CLOCK, the second-chance
+// approximation of least recently used). It plays the role of golang-lru's
+// simplelru, specialised so that a hit allocates nothing and touches one slab
+// entry (a linked LRU list costs two more cache misses per hit: the
+// neighbours it relinks), an entry costs no allocation of its own (the slab
+// grows to capacity once), and eviction can prefer full buckets.
 type shard struct {
 	mu              sync.Mutex
 	index           map[uint64]int32
 	nodes           []node
-	head, tail      int32
+	hand            int
 	capacity        int
 	evictions       uint64
 	evictedDraining uint64
@@ -34,19 +35,14 @@ type shard struct {
 func (s *shard) init(capacity int) {
 	s.capacity = capacity
 	s.index = make(map[uint64]int32)
-	s.head, s.tail = -1, -1
 }
 
 // lookup returns the slab index of the bucket of the key hashing to h,
 // inserting a full bucket (evicting one at capacity) when it is absent, and
-// marks it most recently used. now is the current time in the policy's
-// nanoseconds.
+// marks it used. now is the current time in the policy's nanoseconds.
 func (s *shard) lookup(h uint64, now int64) int32 {
 	if i, ok := s.index[h]; ok {
-		if i != s.head {
-			s.unlink(i)
-			s.pushFront(i)
-		}
+		s.nodes[i].ref = true
 		return i
 	}
 	var i int32
@@ -65,49 +61,39 @@ func (s *shard) lookup(h uint64, now int64) int32 {
 			s.evictedDraining++
 		}
 		delete(s.index, s.nodes[i].hash)
-		s.unlink(i)
 	}
+	// A new bucket starts unreferenced: a flood of one-off keys is evicted
+	// before buckets that are used again.
 	s.nodes[i] = node{hash: h, tat: now}
 	s.index[h] = i
-	s.pushFront(i)
 	return i
 }
 
-// victim picks the bucket to evict: the least recently used full one among
-// the evictScan oldest, else the oldest.
+// victim advances the eviction hand and picks the bucket to evict: the first
+// full bucket it meets (a full bucket loses nothing), else the first bucket
+// not used since the hand last passed it, once at least evictScan buckets have
+// been examined for a full one. Used buckets the hand passes lose their mark
+// (their second chance). The slab is full, so the sweep ends within one
+// revolution plus evictScan steps.
 func (s *shard) victim(now int64) int32 {
-	i := s.tail
-	for n := 0; n < evictScan && i >= 0; n++ {
-		if s.nodes[i].tat <= now {
-			return i
+	cand := int32(-1)
+	for step := 1; ; step++ {
+		j := int32(s.hand)
+		s.hand++
+		if s.hand == len(s.nodes) {
+			s.hand = 0
 		}
-		i = s.nodes[i].prev
+		n := &s.nodes[j]
+		if n.tat <= now {
+			return j
+		}
+		if n.ref {
+			n.ref = false
+		} else if cand < 0 {
+			cand = j
+		}
+		if cand >= 0 && step >= evictScan {
+			return cand
+		}
 	}
-	return s.tail
-}
-
-func (s *shard) unlink(i int32) {
-	n := &s.nodes[i]
-	if n.prev >= 0 {
-		s.nodes[n.prev].next = n.next
-	} else {
-		s.head = n.next
-	}
-	if n.next >= 0 {
-		s.nodes[n.next].prev = n.prev
-	} else {
-		s.tail = n.prev
-	}
-	n.prev, n.next = -1, -1
-}
-
-func (s *shard) pushFront(i int32) {
-	n := &s.nodes[i]
-	n.prev, n.next = -1, s.head
-	if s.head >= 0 {
-		s.nodes[s.head].prev = i
-	} else {
-		s.tail = i
-	}
-	s.head = i
 }
