@@ -1,0 +1,123 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/hookguard/hookguard/hmac"
+)
+
+func runVerify(_ context.Context, e *env, args []string) int {
+	var (
+		schemeName string
+		secrets    secretFlags
+	)
+	fs := newFlagSet("verify", "[flags] [REQUEST_FILE|-]", `
+Read a captured raw HTTP request (request line, headers, blank line, body; a
+file, or stdin when no file or "-" is given) and say whether its signature
+verifies for the scheme and secrets, which secret matched (by ID), the event
+ID and the signed timestamp. When it does not verify, say why by class
+(missing_header, malformed, bad_signature) and detail; the
+expected signature is never printed. Exit status 0 when it verifies, 1 when
+it does not, 2 on a usage error.
+
+Give several secrets to check a rotation: -secret-env old=HG_OLD
+-secret-env new=HG_NEW reports "old" or "new". A request without
+Content-Length takes the rest of the input as its body.`, `
+  hookguard verify -secret-env HG_SECRET captured.http
+  hookguard verify -scheme stripe -secret-env old=STRIPE_OLD -secret-env new=STRIPE_NEW < req.txt`)
+	fs.StringVar(&schemeName, "scheme", hmac.StandardWebhooks.Name(), "provider wire format: "+schemeNames())
+	secrets.register(fs)
+	if status, ok := parseFlags(fs, e, args); !ok {
+		return status
+	}
+	if fs.NArg() > 1 {
+		return usageError(fs, e, "at most one request file, got %d arguments", fs.NArg())
+	}
+	scheme, err := lookupScheme(schemeName)
+	if err != nil {
+		return usageError(fs, e, "%v", err)
+	}
+	keys, err := secrets.keyring(e, scheme)
+	if err != nil {
+		return usageError(fs, e, "%v", err)
+	}
+	raw, _, err := readInput(e, fs.Args())
+	if err != nil {
+		return failf(fs, e, "reading request: %v", err)
+	}
+	req, body, err := parseRawRequest(raw)
+	if err != nil {
+		return failf(fs, e, "%v", err)
+	}
+
+	now := e.now()
+	res, err := hmac.NewVerifier(scheme, keys).VerifyAt(req.Header, body, now)
+	w := e.stdout
+	fmt.Fprintf(w, "request:   %s %s (%d-byte body)\n", req.Method, req.RequestURI, len(body))
+	fmt.Fprintf(w, "scheme:    %s\n", scheme.Name())
+	if err != nil {
+		fmt.Fprintf(w, "verified:  no\n")
+		fmt.Fprintf(w, "reason:    %s\n", verifyClass(err))
+		fmt.Fprintf(w, "detail:    %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(w, "verified:  yes\n")
+	fmt.Fprintf(w, "secret:    %s\n", res.SecretID)
+	if res.ID != "" {
+		fmt.Fprintf(w, "event id:  %s\n", res.ID)
+	}
+	if !res.Timestamp.IsZero() {
+		fmt.Fprintf(w, "timestamp: %s (%s)\n", res.Timestamp.UTC().Format(time.RFC3339), age(res.Timestamp, now))
+	}
+	return exitOK
+}
+
+// parseRawRequest parses a captured HTTP/1.x request. Without
+// Content-Length or chunked encoding, the rest of the input is the body.
+func parseRawRequest(raw []byte) (*http.Request, []byte, error) {
+	br := bufio.NewReader(bytes.NewReader(raw))
+	req, err := http.ReadRequest(br)
+	if err != nil {
+		return nil, nil, fmt.Errorf("not a raw HTTP request: %v", err)
+	}
+	var body []byte
+	if req.ContentLength > 0 || len(req.TransferEncoding) > 0 {
+		body, err = io.ReadAll(req.Body)
+		if err != nil {
+			return nil, nil, fmt.Errorf("reading request body: %v", err)
+		}
+	} else {
+		body, _ = io.ReadAll(br)
+	}
+	return req, body, nil
+}
+
+// verifyClass names the error class of a failed verification.
+func verifyClass(err error) string {
+	switch {
+	case errors.Is(err, hmac.ErrMissingHeader):
+		return "missing_header"
+	case errors.Is(err, hmac.ErrMalformed):
+		return "malformed"
+	case errors.Is(err, hmac.ErrMismatch):
+		return "bad_signature"
+	default:
+		return "error"
+	}
+}
+
+// age says how far ts is from now, "12s ago" or "3m0s in the future".
+func age(ts, now time.Time) string {
+	d := now.Sub(ts).Round(time.Second)
+	if d < 0 {
+		return (-d).String() + " in the future"
+	}
+	return d.String() + " ago"
+}
