@@ -55,8 +55,9 @@ type WatchOptions struct {
 // error, leaves h alone and starts nothing, so a missing or broken file
 // fails at start-up. Otherwise it stores the List in h and starts one
 // goroutine that looks at the file every Interval. A look compares the
-// file's modification time and size with the last look and, when either
-// changed, its content hash; only changed content is parsed. A good new
+// file's identity, modification time and size with the last look and, when
+// any changed (or the time is too recent to vouch for the content), its
+// content hash; only changed content is parsed. A good new
 // List is stored in h (requests see it at once, atomically); a file that
 // cannot be read or parsed keeps the last good List and is reported to
 // OnError. Replacing the file by renaming a new one over it (the safe way
@@ -99,13 +100,17 @@ func WatchFile(ctx context.Context, path string, h *Holder, opts WatchOptions) (
 	return done, nil
 }
 
+// modTimeSlack is how old a file's modification time must be before an
+// unchanged time and size are trusted to mean unchanged content.
+const modTimeSlack = 2 * time.Second
+
 // watcher is the state of one WatchFile.
 type watcher struct {
 	path    string
 	h       *Holder
 	opts    WatchOptions
-	modTime time.Time
-	size    int64
+	fi      os.FileInfo // of the last look that read the file
+	recheck bool        // fi was too fresh to vouch for the content
 	sum     [sha256.Size]byte
 	lastErr string // the last error reported; "" after a good look
 }
@@ -117,14 +122,19 @@ func (w *watcher) look(first bool) error {
 	if err != nil {
 		return w.fail(fmt.Errorf("ipallow: %w", err), first)
 	}
-	if !first && fi.ModTime().Equal(w.modTime) && fi.Size() == w.size && w.lastErr == "" {
+	if !first && !w.recheck && w.lastErr == "" && w.fi != nil &&
+		os.SameFile(fi, w.fi) && fi.ModTime().Equal(w.fi.ModTime()) && fi.Size() == w.fi.Size() {
 		return nil
 	}
 	b, err := os.ReadFile(w.path)
 	if err != nil {
 		return w.fail(fmt.Errorf("ipallow: %w", err), first)
 	}
-	w.modTime, w.size = fi.ModTime(), fi.Size()
+	// File systems stamp modification times with a coarse clock, so a
+	// second same-size write moments after this read may leave the stamp
+	// unchanged: while the stamp is fresh, read again at the next look.
+	w.fi = fi
+	w.recheck = !fi.ModTime().Before(time.Now().Add(-modTimeSlack))
 	sum := sha256.Sum256(b)
 	if !first && bytes.Equal(sum[:], w.sum[:]) {
 		w.lastErr = "" // content back to the last good one
