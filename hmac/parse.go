@@ -1,6 +1,7 @@
 package hmac
 
 import (
+	stdhmac "crypto/hmac"
 	"crypto/sha512"
 	"encoding/base64"
 	"fmt"
@@ -15,26 +16,114 @@ const maxSigs = 8
 // and longer strings are refused before any arithmetic can overflow.
 const maxTimestampDigits = 12
 
-// strictBase64 is computed once: Encoding.Strict allocates.
-var strictBase64 = base64.StdEncoding.Strict()
+// b64 maps a standard base64 character, for each of the four positions of
+// a quantum, to its 6-bit value already shifted into place; 0xffffffff
+// marks every other byte, so one OR over a quantum detects it.
+var b64 = func() (t [4][256]uint32) {
+	for j := range t {
+		for i := range t[j] {
+			t[j][i] = 0xffffffff
+		}
+	}
+	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+	for i := 0; i < len(alphabet); i++ {
+		for j := range t {
+			t[j][alphabet[i]] = uint32(i) << (18 - 6*j)
+		}
+	}
+	return t
+}()
 
-// sigSet holds the decoded candidate MACs of one header. It lives on the
-// verifier's stack; parsing decodes every signature exactly once into it.
+// b64val is the unshifted 6-bit value of c, or 0xff.
+func b64val(c byte) byte {
+	if v := b64[3][c]; v != 0xffffffff {
+		return byte(v)
+	}
+	return 0xff
+}
+
+func decodeBase64(dst []byte, v string) bool {
+	full := len(dst) / 3
+	var bad uint32
+	for i := 0; i < full; i++ {
+		q := v[4*i : 4*i+4]
+		x := b64[0][q[0]] | b64[1][q[1]] | b64[2][q[2]] | b64[3][q[3]]
+		bad |= x
+		o := dst[3*i : 3*i+3 : 3*i+3]
+		o[0], o[1], o[2] = byte(x>>16), byte(x>>8), byte(x)
+	}
+	if bad&0xff000000 != 0 {
+		return false
+	}
+	tail := v[4*full:]
+	switch len(dst) % 3 {
+	case 1: // "xx=="
+		a, b := b64val(tail[0]), b64val(tail[1])
+		if (a|b)&0xc0 != 0 || b&0x0f != 0 || tail[2] != '=' || tail[3] != '=' {
+			return false
+		}
+		dst[3*full] = a<<2 | b>>4
+	case 2: // "xxx="
+		a, b, c := b64val(tail[0]), b64val(tail[1]), b64val(tail[2])
+		if (a|b|c)&0xc0 != 0 || c&0x03 != 0 || tail[3] != '=' {
+			return false
+		}
+		dst[3*full] = a<<2 | b>>4
+		dst[3*full+1] = b<<4 | c>>2
+	}
+	return true
+}
+
+// sigSet holds the candidate MACs of one header. It lives on the
+// verifier's stack. Parsing checks each candidate's exact encoded length;
+// match decodes candidates strictly, in header order, each at most once,
+// and only as far as needed: the first candidate that matches ends the
+// search, so candidates after it are never decoded. A failed verification
+// has therefore decoded, and strictly validated, every candidate.
 type sigSet struct {
-	n    int
-	size int
+	n    int      // candidates
+	dec  int      // candidates decoded so far
+	size int      // MAC length in bytes
+	enc  Encoding // wire encoding of every candidate
+	raw  [maxSigs]string
 	sig  [maxSigs][sha512.Size]byte
 }
 
-func (s *sigSet) add(v string, enc Encoding) error {
+func (s *sigSet) add(v string) error {
 	if s.n == maxSigs {
 		return fmt.Errorf("%w: more than %d signatures", ErrMalformed, maxSigs)
 	}
-	if err := decodeMAC(s.sig[s.n][:s.size], v, enc); err != nil {
-		return err
+	if want := encodedLen(s.enc, s.size); len(v) != want {
+		return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), s.enc, want)
 	}
+	s.raw[s.n] = v
 	s.n++
 	return nil
+}
+
+// match reports whether sum equals a candidate. Each comparison runs in
+// constant time (hmac.Equal); where the match sits in the header is not
+// secret. A candidate that is not canonical is an ErrMalformed.
+func (s *sigSet) match(sum []byte) (bool, error) {
+	for j := 0; j < s.n; j++ {
+		if j == s.dec {
+			if err := decodeMAC(s.sig[j][:s.size], s.raw[j], s.enc); err != nil {
+				return false, err
+			}
+			s.dec++
+		}
+		if stdhmac.Equal(sum, s.sig[j][:s.size]) {
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+func encodedLen(enc Encoding, size int) int {
+	if enc == Base64 {
+		return base64.StdEncoding.EncodedLen(size)
+	}
+	return 2 * size
 }
 
 // decodeMAC decodes v into dst, which has exactly the MAC's length. It
@@ -55,17 +144,12 @@ func decodeMAC(dst []byte, v string, enc Encoding) error {
 		}
 		return nil
 	case Base64:
-		if len(v) != strictBase64.EncodedLen(len(dst)) {
-			return fmt.Errorf("%w: signature is %d base64 characters, want %d", ErrMalformed, len(v), strictBase64.EncodedLen(len(dst)))
+		if len(v) != base64.StdEncoding.EncodedLen(len(dst)) {
+			return fmt.Errorf("%w: signature is %d base64 characters, want %d", ErrMalformed, len(v), base64.StdEncoding.EncodedLen(len(dst)))
 		}
-		var src [((sha512.Size + 2) / 3) * 4]byte
-		copy(src[:], v)
-		var out [sha512.Size + 3]byte
-		n, err := strictBase64.Decode(out[:], src[:len(v)])
-		if err != nil || n != len(dst) {
+		if !decodeBase64(dst, v) {
 			return fmt.Errorf("%w: signature is not canonical base64", ErrMalformed)
 		}
-		copy(dst, out[:n])
 		return nil
 	}
 	return fmt.Errorf("%w: unknown encoding", ErrMalformed)
@@ -84,11 +168,11 @@ func unhex(c byte) (byte, bool) {
 }
 
 // parseSingle reads "<prefix><mac>".
-func parseSingle(v, prefix string, enc Encoding, set *sigSet) error {
+func parseSingle(v, prefix string, set *sigSet) error {
 	if !strings.HasPrefix(v, prefix) {
 		return fmt.Errorf("%w: signature does not start with %q", ErrMalformed, prefix)
 	}
-	return set.add(v[len(prefix):], enc)
+	return set.add(v[len(prefix):])
 }
 
 // parseStandard reads the Standard Webhooks list: space-separated
@@ -113,7 +197,7 @@ func parseStandard(v string, set *sigSet) error {
 		if tok[:i] != "v1" {
 			continue
 		}
-		if err := set.add(tok[i+1:], Base64); err != nil {
+		if err := set.add(tok[i+1:]); err != nil {
 			return err
 		}
 	}
@@ -151,7 +235,7 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 			seenTS = true
 			ts = val
 		case sigKey:
-			if err := set.add(val, Hex); err != nil {
+			if err := set.add(val); err != nil {
 				return "", err
 			}
 		}

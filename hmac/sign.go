@@ -63,9 +63,6 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 		}
 	}
 	snap := s.keys.load()
-	if snap.timed && !haveNow {
-		now = time.Now()
-	}
 
 	b, _ := s.bufs.Get().(*signBuf)
 	if b == nil {
@@ -94,7 +91,7 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 	n := 0
 	for i := range snap.entries {
 		e := &snap.entries[i]
-		if snap.timed && !e.valid(now) {
+		if !e.usable(&now, &haveNow) {
 			continue
 		}
 		if sc.format == fmtToken {

@@ -79,10 +79,11 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 
 	var set sigSet
 	set.size = hashSize[s.hash]
+	set.enc = s.enc
 	var ts string
 	switch s.format {
 	case fmtSingle:
-		err = parseSingle(sigHeader, s.prefix, s.enc, &set)
+		err = parseSingle(sigHeader, s.prefix, &set)
 	case fmtStandard:
 		err = parseStandard(sigHeader, &set)
 	case fmtStripe:
@@ -107,28 +108,22 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 	}
 
 	snap := v.keys.load()
-	if snap.timed && !haveNow {
-		now = time.Now()
-	}
 	tried := false
 	for i := range snap.entries {
 		e := &snap.entries[i]
-		if snap.timed && !e.valid(now) {
+		if !e.usable(&now, &haveNow) {
 			continue
 		}
 		tried = true
 		st := e.mat.get(s.hash)
 		s.tmpl.write(st.h, st.scratch[:], res.ID, ts, body)
 		sum := st.h.Sum(st.sum[:0])
-		match := 0
-		for j := 0; j < set.n; j++ {
-			// Every candidate is compared, in constant time.
-			if stdhmac.Equal(sum, set.sig[j][:set.size]) {
-				match = 1
-			}
-		}
+		ok, err := set.match(sum)
 		e.mat.put(s.hash, st)
-		if match == 1 {
+		if err != nil {
+			return Result{}, err
+		}
+		if ok {
 			res.SecretID = e.ID
 			return res, nil
 		}
@@ -144,13 +139,10 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 func (v *Verifier) verifyToken(res Result, token string, now time.Time, haveNow bool) (Result, error) {
 	got := sha256.Sum256([]byte(token))
 	snap := v.keys.load()
-	if snap.timed && !haveNow {
-		now = time.Now()
-	}
 	tried := false
 	for i := range snap.entries {
 		e := &snap.entries[i]
-		if snap.timed && !e.valid(now) {
+		if !e.usable(&now, &haveNow) {
 			continue
 		}
 		tried = true
