@@ -72,7 +72,7 @@ func TestUsage(t *testing.T) {
 func TestSubcommandHelp(t *testing.T) {
 	for _, c := range commands() {
 		t.Run(c.name, func(t *testing.T) {
-			if c.name == "demo" || c.name == "serve" {
+			if c.name == "serve" {
 				t.Skip("waits for the middleware package")
 			}
 			r := runCLI(t, nil, "", c.name, "-h")
