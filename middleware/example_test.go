@@ -1,0 +1,144 @@
+package middleware_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"time"
+
+	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/middleware"
+)
+
+// The one-Guard setup: every check in the safe order in front of a handler,
+// a signed delivery sent to it through httptest, then the same delivery
+// again (a duplicate) and a forged one.
+func Example() {
+	key, _ := hmac.StandardWebhooks.ParseKey("whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw")
+	keyring, err := hmac.NewKeyring(hmac.Secret{ID: "2026-11", Key: key})
+	if err != nil {
+		log.Fatal(err)
+	}
+	guard, err := middleware.New(middleware.Config{
+		Scheme:  hmac.StandardWebhooks,
+		Keyring: keyring,
+		Allow:   ipallow.MustParse("127.0.0.0/8, ::1"),
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv := httptest.NewServer(guard.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ev, _ := middleware.EventFrom(r.Context())
+		body, _ := io.ReadAll(r.Body)
+		fmt.Printf("handled %s (secret %s): %s\n", ev.ID, ev.SecretID, body)
+		w.WriteHeader(http.StatusNoContent)
+	})))
+	defer srv.Close()
+
+	signer := hmac.NewSigner(hmac.StandardWebhooks, keyring)
+	send := func(id string, body []byte, forge bool) {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		if err := signer.Sign(req.Header, id, time.Now(), body); err != nil {
+			log.Fatal(err)
+		}
+		if forge {
+			req.Body = io.NopCloser(bytes.NewReader([]byte(`{"amount":1000000}`)))
+			req.ContentLength = -1
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			log.Fatal(err)
+		}
+		answer, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		fmt.Println(strings.TrimSpace(fmt.Sprint(resp.StatusCode, " ", string(answer))))
+	}
+	body := []byte(`{"amount":10}`)
+	send("msg_1", body, false)
+	send("msg_1", body, false)
+	send("msg_2", body, true)
+	// Output:
+	// handled msg_1 (secret 2026-11): {"amount":10}
+	// 204
+	// 200 {"status":"duplicate"}
+	// 401 {"error":"bad_signature"}
+}
+
+// A hand-composed chain: the single layers of a Guard, in the Guard's order,
+// as func(http.Handler) http.Handler middlewares (the shape chi's Use and
+// alice.New take). Here the chain leaves out the rate limit.
+func ExampleGuard_VerifySignature() {
+	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
+	now := time.Unix(1_700_000_000, 0)
+	guard, err := middleware.New(middleware.Config{
+		Scheme:  hmac.GitHub,
+		Keyring: keyring,
+		MaxBody: 64 << 10,
+		Now:     func() time.Time { return now },
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ev, _ := middleware.EventFrom(r.Context())
+		fmt.Println("processing", ev.Scheme, "event", ev.ID[:15])
+	})
+	chain := []func(http.Handler) http.Handler{
+		guard.AllowIP, guard.LimitBody, guard.VerifySignature, guard.CheckWindow, guard.Deduplicate,
+	}
+	for i := len(chain) - 1; i >= 0; i-- {
+		handler = chain[i](handler)
+	}
+
+	body := []byte(`{"action":"opened","number":42}`)
+	for range 2 {
+		req := httptest.NewRequest(http.MethodPost, "/github", bytes.NewReader(body))
+		_ = hmac.NewSigner(hmac.GitHub, keyring).Sign(req.Header, "", now, body)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		fmt.Println(strings.TrimSpace(fmt.Sprint(rec.Code, " ", rec.Body.String())))
+	}
+	// Output:
+	// processing github event sha256:b0357786
+	// 200
+	// 200 {"status":"duplicate"}
+}
+
+// The framework-agnostic core: what a fiber or fasthttp adapter does with
+// the peer address, headers and body it has at hand.
+func ExampleGuard_Check() {
+	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
+	now := time.Unix(1_700_000_000, 0)
+	guard, _ := middleware.New(middleware.Config{
+		Scheme:  hmac.Stripe,
+		Keyring: keyring,
+		EventID: middleware.JSONFieldEventID("id"),
+		Now:     func() time.Time { return now },
+	})
+	body := []byte(`{"id":"evt_1","type":"charge.succeeded"}`)
+	headers := http.Header{}
+	_ = hmac.NewSigner(hmac.Stripe, keyring).Sign(headers, "", now, body)
+	// A framework passes its own lookup: hmac.HeaderFunc(c.Get) for fiber.
+	lookup := hmac.HeaderFunc(headers.Get)
+
+	for range 2 {
+		v := guard.Check(context.Background(), middleware.Request{
+			RemoteAddr: "198.51.100.7:443", TLS: true, Header: lookup, Body: body,
+		})
+		if !v.Proceed() {
+			fmt.Println("answer", v.Status, string(v.Body()[:len(v.Body())-1]))
+			continue
+		}
+		fmt.Println("run the handler for", v.Event.ID, "from", v.Event.ClientIP)
+		_ = v.Done(http.StatusOK) // the handler's status: 2xx completes, else releases
+	}
+	// Output:
+	// run the handler for evt_1 from 198.51.100.7
+	// answer 200 {"status":"duplicate"}
+}
