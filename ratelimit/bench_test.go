@@ -7,6 +7,7 @@ import (
 	"runtime"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -116,4 +117,18 @@ func liveHeap() uint64 {
 	var ms runtime.MemStats
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
+}
+func BenchmarkTakeAtFixed(b *testing.B) {
+	keys := ipKeys(liveKeys)
+	m := warm(keys)
+	now := time.Now()
+	b.ReportAllocs()
+	i := 0
+	for b.Loop() {
+		m.TakeAt(keys[i], now)
+		i++
+		if i == len(keys) {
+			i = 0
+		}
+	}
 }

@@ -120,8 +120,8 @@ func TestTakeAllocatesNothing(t *testing.T) {
 // TestMemoryBoundMillionKeys feeds 1 000 000 distinct keys to a Memory capped
 // at 100 000 and checks the live heap it holds stays under 32 MiB.
 func TestMemoryBoundMillionKeys(t *testing.T) {
-	if testing.Short() {
-		t.Skip("1M keys")
+	if testing.Short() || raceEnabled {
+		t.Skip("1M keys; heap figures are meaningless under the race detector")
 	}
 	before := liveHeap()
 	m := ratelimit.NewMemory(1, 10, 100_000)

@@ -53,7 +53,7 @@ func WriteHeaders(h http.Header, d Decision) {
 
 	b := appendSFString(buf[:0], name)
 	b = append(b, ";q="...)
-	b = strconv.AppendInt(b, int64(max(d.Limit, 0)), 10)
+	b = strconv.AppendInt(b, sfInt(int64(d.Limit)), 10)
 	if d.Window > 0 {
 		b = append(b, ";w="...)
 		b = strconv.AppendInt(b, ceilSeconds(d.Window), 10)
@@ -66,11 +66,17 @@ func WriteHeaders(h http.Header, d Decision) {
 	}
 	b = appendSFString(buf[:0], name)
 	b = append(b, ";r="...)
-	b = strconv.AppendInt(b, int64(max(d.Remaining, 0)), 10)
+	b = strconv.AppendInt(b, sfInt(int64(d.Remaining)), 10)
 	b = append(b, ";t="...)
 	b = strconv.AppendInt(b, ceilSeconds(t), 10)
 	h.Set(HeaderRateLimit, string(b))
 }
+
+// maxSFInt is the largest Integer a Structured Field can carry (RFC 9651).
+const maxSFInt = 999_999_999_999_999
+
+// sfInt clamps n to the non-negative Integers of RFC 9651.
+func sfInt(n int64) int64 { return min(max(n, 0), maxSFInt) }
 
 // ceilSeconds rounds d up to whole seconds; negative durations give 0.
 func ceilSeconds(d time.Duration) int64 {

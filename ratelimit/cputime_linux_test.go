@@ -9,15 +9,21 @@ import (
 	"time"
 )
 
+// threadCPU is the CPU time of the calling OS thread. ns/op in benchmarks is
+// wall time, which on a shared, loaded machine mostly measures waiting for a
+// core; CPU time per op does not.
 func threadCPU() time.Duration {
 	var ru syscall.Rusage
-	syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
+	_ = syscall.Getrusage(1 /* RUSAGE_THREAD */, &ru)
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
-func TestCPUExperiment(t *testing.T) {
-	if os.Getenv("CPUEXP") == "" {
-		t.Skip()
+// TestTakeCPUTime reports the thread CPU time per Take with 100 000 live
+// keys (and per TakeAt, and per clock read). Run it with
+// HOOKGUARD_CPUTIME=1 go test -run TakeCPUTime -v ./ratelimit/
+func TestTakeCPUTime(t *testing.T) {
+	if os.Getenv("HOOKGUARD_CPUTIME") == "" {
+		t.Skip("set HOOKGUARD_CPUTIME=1 to measure")
 	}
 	runtime.LockOSThread()
 	defer runtime.UnlockOSThread()
