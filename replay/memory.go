@@ -73,16 +73,24 @@ type MemoryOptions struct {
 // concurrent duplicate run. If Stats.Evicted grows, raise the capacity or
 // use a shared store.
 //
-// Keys are held as given: pass strings you do not reuse or slice from a
-// large buffer (Key returns a fresh string).
+// The store keeps a 128-bit keyed digest of each key, not the key itself,
+// so its memory does not depend on key length (about 200 bytes per record
+// at most, all overheads included) and it never retains a caller's string.
 type Memory struct {
 	shards   []shard
 	mask     uint64
-	seed     maphash.Seed
+	seeds    [2]maphash.Seed
 	now      func() time.Time
 	base     time.Time // expiry times are offsets from base
 	capacity int
 }
+
+// digest identifies a key inside the store: two 64-bit maphashes of it
+// under independent random seeds. Holding a fixed-size digest instead of
+// the key string bounds memory whatever the keys' length, never pins a
+// caller's buffer, and keeps a map lookup to one cache line; a false match
+// needs a 128-bit collision under seeds chosen at random per store.
+type digest [2]uint64
 
 // record is the value held per key: 16 bytes.
 type record struct {
@@ -92,7 +100,7 @@ type record struct {
 
 type shard struct {
 	mu              sync.Mutex
-	lru             *simplelru.LRU[string, record]
+	lru             *simplelru.LRU[digest, record]
 	cap             int
 	evicted         uint64
 	evictedInFlight uint64
@@ -133,7 +141,7 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 	m := &Memory{
 		shards:   make([]shard, n),
 		mask:     uint64(n - 1),
-		seed:     maphash.MakeSeed(),
+		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
 		now:      now,
 		base:     now(),
 		capacity: capacity,
@@ -143,7 +151,7 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 		if i < capacity%n {
 			c++
 		}
-		lru, err := simplelru.NewLRU[string, record](c, nil)
+		lru, err := simplelru.NewLRU[digest, record](c, nil)
 		if err != nil { // c >= 1 by construction
 			panic("replay: " + err.Error())
 		}
@@ -153,8 +161,10 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 	return m
 }
 
-func (m *Memory) shard(key string) *shard {
-	return &m.shards[maphash.String(m.seed, key)&m.mask]
+// lookup returns the shard holding key and the key's digest.
+func (m *Memory) lookup(key string) (*shard, digest) {
+	d := digest{maphash.String(m.seeds[0], key), maphash.String(m.seeds[1], key)}
+	return &m.shards[d[0]&m.mask], d
 }
 
 // clock returns the store's current time as nanoseconds since base.
@@ -177,10 +187,10 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	s := m.shard(key)
+	s, d := m.lookup(key)
 	s.mu.Lock()
 	now := m.clock()
-	if r, ok := s.lru.Peek(key); ok && now < r.exp {
+	if r, ok := s.lru.Peek(d); ok && now < r.exp {
 		s.mu.Unlock()
 		if r.done {
 			return Done, nil
@@ -189,7 +199,7 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 	} else if !ok && s.lru.Len() >= s.cap {
 		s.evict(now)
 	}
-	s.lru.Add(key, record{exp: expiry(now, lease)})
+	s.lru.Add(d, record{exp: expiry(now, lease)})
 	s.mu.Unlock()
 	return Fresh, nil
 }
@@ -202,13 +212,13 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	s := m.shard(key)
+	s, d := m.lookup(key)
 	s.mu.Lock()
 	now := m.clock()
-	if !s.lru.Contains(key) && s.lru.Len() >= s.cap {
+	if !s.lru.Contains(d) && s.lru.Len() >= s.cap {
 		s.evict(now)
 	}
-	s.lru.Add(key, record{exp: expiry(now, keep), done: true})
+	s.lru.Add(d, record{exp: expiry(now, keep), done: true})
 	s.mu.Unlock()
 	return nil
 }
@@ -218,10 +228,10 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	s := m.shard(key)
+	s, d := m.lookup(key)
 	s.mu.Lock()
-	if r, ok := s.lru.Peek(key); ok && (!r.done || r.exp <= m.clock()) {
-		s.lru.Remove(key)
+	if r, ok := s.lru.Peek(d); ok && (!r.done || r.exp <= m.clock()) {
+		s.lru.Remove(d)
 	}
 	s.mu.Unlock()
 	return nil
@@ -230,13 +240,13 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 // evict makes room for one new record in a full shard. s.mu is held.
 func (s *shard) evict(now int64) {
 	for chance := 0; ; chance++ {
-		key, r, ok := s.lru.GetOldest()
+		d, r, ok := s.lru.GetOldest()
 		if !ok {
 			return
 		}
 		live := now < r.exp
 		if live && !r.done && chance < secondChances {
-			s.lru.Get(key) // move to the front: a second chance
+			s.lru.Get(d) // move to the front: a second chance
 			continue
 		}
 		s.lru.RemoveOldest()
