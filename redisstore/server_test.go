@@ -250,6 +250,7 @@ func deadClient(t testing.TB) *redis.Client {
 	c := redis.NewClient(&redis.Options{
 		Addr:        net.JoinHostPort("127.0.0.1", strconv.Itoa(port)),
 		DialTimeout: 100 * time.Millisecond, MaxRetries: -1,
+		DialerRetries: 1, DialerRetryTimeout: time.Millisecond,
 	})
 	t.Cleanup(func() { c.Close() })
 	return c
