@@ -35,7 +35,10 @@ type MemoryOptions struct {
 	// Now is the store's clock; nil means time.Now. Expiry is lazy and
 	// read from this clock on every call, so a fake clock (or
 	// testing/synctest, whose time.Now is fake) drives expiry without
-	// sleeping. Now must be safe for concurrent use.
+	// sleeping. Now must be safe for concurrent use. Durations are
+	// measured as Now() minus the store's creation time, so with time.Now
+	// they use the monotonic clock: a wall-clock step neither expires
+	// records early nor keeps them longer.
 	Now func() time.Time
 
 	// Shards is the number of independently locked shards, rounded up to a
@@ -74,8 +77,9 @@ type MemoryOptions struct {
 // use a shared store.
 //
 // The store keeps a 128-bit keyed digest of each key, not the key itself,
-// so its memory does not depend on key length (about 200 bytes per record
-// at most, all overheads included) and it never retains a caller's string.
+// so its memory does not depend on key length (about 170 bytes per record,
+// all overheads included: under 16 MiB for a full store of 100 000) and it
+// never retains a caller's string.
 type Memory struct {
 	shards   []shard
 	mask     uint64
