@@ -38,6 +38,9 @@ func NewVerifier(s Scheme, k *Keyring) *Verifier {
 	return &Verifier{scheme: s, keys: k}
 }
 
+// Scheme returns the scheme the verifier checks.
+func (v *Verifier) Scheme() Scheme { return v.scheme }
+
 var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMismatch)
 
 // Verify checks the signature headers in h against body, trying every
