@@ -213,8 +213,8 @@ func TestZeroValuesFailClosed(t *testing.T) {
 }
 
 func TestVerifyAllocs(t *testing.T) {
-	if testing.Short() {
-		t.Skip("allocation counts")
+	if testing.Short() || raceEnabled {
+		t.Skip("allocation counts need a normal build")
 	}
 	k := swKeyring(t)
 	h := swHeader()

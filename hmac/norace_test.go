@@ -1,0 +1,5 @@
+//go:build !race
+
+package hmac_test
+
+const raceEnabled = false
