@@ -192,8 +192,8 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 		lease = DefaultLease
 	}
 	s, d := m.lookup(key)
+	now := m.clock() // outside the lock: a clock read is the slowest step
 	s.mu.Lock()
-	now := m.clock()
 	if r, ok := s.lru.Peek(d); ok && now < r.exp {
 		s.mu.Unlock()
 		if r.done {
@@ -217,8 +217,8 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 		keep = DefaultKeep
 	}
 	s, d := m.lookup(key)
+	now := m.clock() // outside the lock: a clock read is the slowest step
 	s.mu.Lock()
-	now := m.clock()
 	if !s.lru.Contains(d) && s.lru.Len() >= s.cap {
 		s.evict(now)
 	}
