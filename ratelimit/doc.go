@@ -27,8 +27,8 @@
 //
 // # Memory bound
 //
-// A Memory holds at most MaxKeys buckets (about 60 bytes each; keys are kept
-// only as 64-bit keyed hashes). At the cap it evicts full buckets first (they
+// A Memory holds at most MaxKeys buckets (16-byte slots, at most 43 bytes per
+// key with table slack; keys are kept only as keyed hashes). At the cap it evicts full buckets first (they
 // lose nothing), else the least recently used, approximated by CLOCK. An
 // evicted bucket that was still refilling comes back full if its key returns:
 // that key gains up to burst extra tokens. Stats counts such evictions. See

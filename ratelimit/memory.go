@@ -21,15 +21,17 @@ import (
 //
 // # Memory bound
 //
-// Memory never holds more than MaxKeys buckets, about 60 bytes each: a
-// 24-byte slab entry and a map entry. Keys themselves are not stored: a bucket
-// is identified by a 64-bit hash of its key under a random per-Memory seed
-// (hash/maphash), so a Memory holds no personal data and a new key costs no
-// allocation. Two distinct keys share a bucket only if their hashes collide:
-// about n²/2⁶⁵ for n live keys (3·10⁻¹⁰ at 100 000), and the seed is secret,
-// so a client cannot aim for a collision. The
-// bound is enforced per shard (MaxKeys is split evenly across shards), so
-// eviction may start a little before the total reaches MaxKeys. When a shard
+// Memory never holds more than MaxKeys buckets. A bucket is a 16-byte slot in
+// an open-addressing table per shard, sized to a power of two that keeps the
+// load at or below 3/4, so the tables reach at most 22 to 43 bytes per key
+// (about 4 MiB for 100 000 keys), and a new key allocates nothing but table
+// growth. Keys themselves are not stored: a bucket is identified by 62 bits
+// of a hash of its key under a random per-Memory seed (hash/maphash), so a
+// Memory holds no personal data. Two distinct keys share a bucket only if
+// those bits collide: about n²/2⁶³ for n live keys (10⁻⁹ at 100 000), and
+// the seed is secret, so a client cannot aim for a collision. The bound is
+// enforced per shard (MaxKeys is split evenly across shards), so eviction may
+// start a little before the total reaches MaxKeys. When a shard
 // is at its share and a new key arrives, one bucket is evicted:
 //
 //   - a full bucket first: it has refilled completely, so forgetting it loses
@@ -61,7 +63,7 @@ type Memory struct {
 	now    func() time.Time // nil: the monotonic clock via time.Since
 	epoch  time.Time
 	seed   maphash.Seed
-	mask   uint64
+	shift  uint // h>>shift is a key's shard: its hash's top bits
 	shards []shard
 	max    int
 }
@@ -138,7 +140,7 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 		now:    o.Now,
 		epoch:  epoch,
 		seed:   maphash.MakeSeed(),
-		mask:   uint64(n - 1),
+		shift:  uint(64 - bits.TrailingZeros(uint(n))),
 		shards: make([]shard, n),
 		max:    o.MaxKeys,
 	}
@@ -166,8 +168,8 @@ func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
 
 // TakeAt is Take at the explicit time now, the twin of x/time/rate's
 // AllowN(t, 1): the bucket is brought to now, then one token is taken if
-// available. It allocates nothing (a new key may grow the shard's map or
-// slab, up to MaxKeys).
+// available. It allocates nothing (a new key may grow its shard's table, up
+// to the size MaxKeys needs).
 func (m *Memory) TakeAt(key string, now time.Time) Decision {
 	return m.takeAt(key, int64(now.Sub(m.epoch)))
 }
@@ -175,10 +177,10 @@ func (m *Memory) TakeAt(key string, now time.Time) Decision {
 // takeAt is TakeAt with now in nanoseconds since m.epoch.
 func (m *Memory) takeAt(key string, t int64) Decision {
 	h := maphash.String(m.seed, key)
-	s := &m.shards[h&m.mask]
+	s := &m.shards[h>>m.shift]
 	s.mu.Lock()
 	i := s.lookup(h, t)
-	d := m.p.take(&s.nodes[i].tat, t)
+	d := m.p.take(&s.slots[i].tat, t)
 	s.mu.Unlock()
 	return d
 }
@@ -204,7 +206,7 @@ func (m *Memory) Stats() Stats {
 	for i := range m.shards {
 		s := &m.shards[i]
 		s.mu.Lock()
-		st.Keys += len(s.nodes)
+		st.Keys += s.n
 		st.Evictions += s.evictions
 		st.EvictedDraining += s.evictedDraining
 		s.mu.Unlock()
