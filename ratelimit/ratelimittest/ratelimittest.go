@@ -175,6 +175,7 @@ var cases = []testCase{
 	{"ResetAfter", resetAfter},
 	{"RefillCapsAtBurst", refillCapsAtBurst},
 	{"BurstOfOne", burstOfOne},
+	{"Window", window},
 	{"KeysIndependent", keysIndependent},
 	{"ConcurrentOneKey", concurrentOneKey},
 	{"ConcurrentManyKeys", concurrentManyKeys},
@@ -394,5 +395,16 @@ func concurrentManyKeys(s *suite) {
 		if got := admitted[k].Load(); got != burst {
 			s.Errorf("key-%d admitted %d, want exactly burst %d", k, got, burst)
 		}
+	}
+}
+
+// Decision.Window is optional (zero: unknown), but when reported it is the
+// time an empty bucket takes to refill: burst / r.
+func window(s *suite) {
+	l, _ := s.limiter(2, 20)
+	d := s.take(l, "k")
+	s.allowed(d, "first take", 20, 19)
+	if d.Window != 0 {
+		s.near("Window", d.Window, 10*time.Second)
 	}
 }
