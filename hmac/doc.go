@@ -32,7 +32,10 @@
 //     padded base64 only, exact MAC length, timestamps as plain digits (no
 //     sign, no leading zero, at most 12 digits), and a hash fixed by the
 //     scheme, never chosen by the header. Signature versions the scheme does
-//     not know (Standard Webhooks v1a, Stripe v0) are skipped. A header sent
+//     not know (Standard Webhooks v1a, Stripe v0) are skipped. Candidates
+//     are decoded in header order until one matches, so an entry after the
+//     matching one is only length-checked; a failed verification has
+//     strictly decoded every candidate. A header sent
 //     on several lines is refused when the header map can show it
 //     ([net/http.Header] can; a [HeaderFunc] cannot), so nobody gets to pick
 //     which copy is checked.

@@ -177,29 +177,41 @@ func parseSingle(v, prefix string, set *sigSet) error {
 
 // parseStandard reads the Standard Webhooks list: space-separated
 // "<version>,<base64>" entries. Entries of other versions (v1a asymmetric
-// signatures, future versions) are skipped; every v1 entry must be valid.
-// Extra spaces between entries are tolerated.
+// signatures, future versions) are skipped; every v1 entry must have the
+// exact encoded length here and canonical base64 when sigSet.match decodes
+// it. Extra spaces between entries are tolerated.
 func parseStandard(v string, set *sigSet) error {
-	for v != "" {
-		var tok string
-		if i := strings.IndexByte(v, ' '); i >= 0 {
-			tok, v = v[:i], v[i+1:]
-		} else {
-			tok, v = v, ""
-		}
-		if tok == "" {
+	want := encodedLen(set.enc, set.size)
+	for i := 0; i < len(v); {
+		if v[i] == ' ' {
+			i++
 			continue
 		}
-		i := strings.IndexByte(tok, ',')
-		if i < 0 {
+		// The version is short: scan for its comma byte by byte.
+		j := i
+		for j < len(v) && v[j] != ',' && v[j] != ' ' {
+			j++
+		}
+		if j == len(v) || v[j] != ',' {
 			return fmt.Errorf("%w: signature entry without version", ErrMalformed)
 		}
-		if tok[:i] != "v1" {
-			continue
+		ver, start := v[i:j], j+1
+		// A v1 entry of the right length ends exactly want bytes later:
+		// check that one byte instead of scanning for the next space.
+		end := start + want
+		if ver != "v1" || end > len(v) || (end < len(v) && v[end] != ' ') {
+			if k := strings.IndexByte(v[start:], ' '); k >= 0 {
+				end = start + k
+			} else {
+				end = len(v)
+			}
 		}
-		if err := set.add(tok[i+1:]); err != nil {
-			return err
+		if ver == "v1" {
+			if err := set.add(v[start:end]); err != nil {
+				return err
+			}
 		}
+		i = end
 	}
 	if set.n == 0 {
 		return fmt.Errorf("%w: no v1 signature", ErrMalformed)
