@@ -90,7 +90,12 @@ var (
 // precisely. A Store must bound what it keeps (expiry, capacity or both).
 //
 // Any error means the store could not answer: callers fail closed (503 and
-// Retry-After), never run the handler on an error.
+// Retry-After), never run the handler on an error. Every method honours its
+// context: a context already done fails the call, which then changes
+// nothing. Complete and Release run after the handler, when the request's
+// context may be cancelled (the client hung up): pass them a context that
+// outlives the request, such as context.WithoutCancel(r.Context()) with a
+// timeout, or a failed Release leaves the key in flight until its lease ends.
 type Store interface {
 	// Claim atomically moves an unknown or expired key to in flight for
 	// lease and answers Fresh; a key with a live claim answers InFlight, a
