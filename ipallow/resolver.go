@@ -222,18 +222,13 @@ func single(vals []string, key string) (netip.Addr, error) {
 
 // parsePeer parses a RemoteAddr: ip:port, [ipv6]:port or a bare IP.
 func parsePeer(s string) (netip.Addr, bool) {
-	if ap, err := netip.ParseAddrPort(s); err == nil {
-		return clean(ap.Addr()), true
-	}
-	if a, err := netip.ParseAddr(s); err == nil {
-		return clean(a), true
-	}
-	return netip.Addr{}, false
+	return parseHop(s)
 }
 
 // parseHop parses one X-Forwarded-For hop: an IPv4 or IPv6 address, an
 // IPv4 address with a port, or a bracketed IPv6 address with an optional
-// port (some proxies add ports). Anything else is refused.
+// port (some proxies add ports). Anything else is refused. The result is
+// unmapped and has no zone.
 func parseHop(s string) (netip.Addr, bool) {
 	if s == "" {
 		return netip.Addr{}, false
@@ -243,24 +238,31 @@ func parseHop(s string) (netip.Addr, bool) {
 		if end < 0 {
 			return netip.Addr{}, false
 		}
+		if rest := s[end+1:]; rest != "" && (rest[0] != ':' || !isPort(rest[1:])) {
+			return netip.Addr{}, false
+		}
 		a, err := netip.ParseAddr(s[1:end])
 		if err != nil || !a.Is6() {
 			return netip.Addr{}, false
 		}
-		if rest := s[end+1:]; rest != "" && (rest[0] != ':' || !isPort(rest[1:])) {
+		return clean(a), true
+	}
+	if i := strings.IndexByte(s, ':'); i >= 0 && strings.IndexByte(s[i+1:], ':') < 0 {
+		// One colon: IPv4:port (an IPv6 address has at least two).
+		if !isPort(s[i+1:]) {
 			return netip.Addr{}, false
 		}
-		return clean(a), true
-	}
-	if a, err := netip.ParseAddr(s); err == nil {
-		return clean(a), true
-	}
-	if i := strings.IndexByte(s, ':'); i > 0 && isPort(s[i+1:]) {
-		if a, err := netip.ParseAddr(s[:i]); err == nil && a.Is4() {
-			return a, true
+		a, err := netip.ParseAddr(s[:i])
+		if err != nil || !a.Is4() {
+			return netip.Addr{}, false
 		}
+		return a, true
 	}
-	return netip.Addr{}, false
+	a, err := netip.ParseAddr(s)
+	if err != nil {
+		return netip.Addr{}, false
+	}
+	return clean(a), true
 }
 
 // clean unmaps an IPv4-mapped address and drops any zone.
@@ -310,9 +312,18 @@ func clip(s string) string {
 
 // isTchar reports whether c may appear in an HTTP token (RFC 9110).
 func isTchar(c byte) bool {
-	switch {
-	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
-		return true
-	}
-	return strings.IndexByte("!#$%&'*+-.^_`|~", c) >= 0
+	return tchars[c]
 }
+
+var tchars = func() (t [256]bool) {
+	for c := range 256 {
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+			t[c] = true
+		}
+	}
+	for _, c := range []byte("!#$%&'*+-.^_`|~") {
+		t[c] = true
+	}
+	return t
+}()
