@@ -30,6 +30,8 @@ type valuesGetter interface{ Values(key string) []string }
 func header(h Headers, key string) (string, error) {
 	var v string
 	switch hh := h.(type) {
+	case nil:
+		// No headers at all: everything is missing.
 	case http.Header:
 		vs := hh[key] // key is canonical: one map lookup, no allocation
 		if len(vs) > 1 {

@@ -89,7 +89,7 @@ func (s Scheme) ParseKey(secret string) ([]byte, error) {
 	}
 	b64 := strings.TrimPrefix(secret, "whsec_")
 	key, err := base64.StdEncoding.Strict().DecodeString(b64)
-	if err != nil || base64.StdEncoding.EncodeToString(key) != b64 {
+	if err != nil || len(key) == 0 || base64.StdEncoding.EncodeToString(key) != b64 {
 		return nil, errors.New("hmac: secret is not whsec_ followed by canonical base64")
 	}
 	return key, nil

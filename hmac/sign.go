@@ -57,6 +57,9 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 	if sc.format == fmtNone || s.keys == nil {
 		return errSignerNotConfigured
 	}
+	if h == nil {
+		return errors.New("hmac: Sign needs a non-nil http.Header")
+	}
 	if sc.tmpl.hasID || (sc.idHeader != "" && id != "") {
 		if err := checkID(id); err != nil {
 			return err

@@ -200,6 +200,17 @@ func TestHeaderFunc(t *testing.T) {
 	require.Equal(t, swID, res.ID)
 }
 
+func TestNilHeaders(t *testing.T) {
+	v := hmac.NewVerifier(hmac.StandardWebhooks, swKeyring(t))
+	_, err := v.Verify(nil, []byte(swBody))
+	require.ErrorIs(t, err, hmac.ErrMissingHeader)
+	_, err = v.Verify(http.Header(nil), []byte(swBody))
+	require.ErrorIs(t, err, hmac.ErrMissingHeader)
+	require.Error(t, hmac.NewSigner(hmac.StandardWebhooks, swKeyring(t)).Sign(nil, swID, time.Now(), nil))
+	_, err = hmac.StandardWebhooks.ParseKey("whsec_")
+	require.Error(t, err)
+}
+
 func TestZeroValuesFailClosed(t *testing.T) {
 	_, err := hmac.NewVerifier(hmac.Scheme{}, swKeyring(t)).Verify(swHeader(), []byte(swBody))
 	require.ErrorIs(t, err, hmac.ErrMismatch)
