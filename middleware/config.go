@@ -112,22 +112,22 @@ type EventIDFunc func(res hmac.Result, h hmac.Headers, body []byte) (string, err
 func (c *Config) validate() error {
 	var errs []error
 	if c.Scheme.Name() == "" {
-		errs = append(errs, errors.New("Scheme is required"))
+		errs = append(errs, errors.New("a Scheme is required"))
 	}
 	if c.Keyring == nil {
-		errs = append(errs, errors.New("Keyring is required"))
+		errs = append(errs, errors.New("a Keyring is required"))
 	}
 	if c.MaxBody < 0 {
-		errs = append(errs, fmt.Errorf("MaxBody %d is negative", c.MaxBody))
+		errs = append(errs, fmt.Errorf("negative MaxBody %d", c.MaxBody))
 	}
 	if c.Lease < 0 {
-		errs = append(errs, fmt.Errorf("Lease %v is negative", c.Lease))
+		errs = append(errs, fmt.Errorf("negative Lease %v", c.Lease))
 	}
 	if c.Keep < 0 {
-		errs = append(errs, fmt.Errorf("Keep %v is negative", c.Keep))
+		errs = append(errs, fmt.Errorf("negative Keep %v", c.Keep))
 	}
 	if c.RetryAfter < 0 {
-		errs = append(errs, fmt.Errorf("RetryAfter %v is negative", c.RetryAfter))
+		errs = append(errs, fmt.Errorf("negative RetryAfter %v", c.RetryAfter))
 	}
 	if err := (ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader}).Validate(); err != nil {
 		errs = append(errs, err)

@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/hookguard/hookguard/hmac"
@@ -188,13 +189,34 @@ func (f firstLines) Values(key string) []string {
 	return nil
 }
 
+// newState returns a fresh per-request state on ctx.
 func (g *Guard) newState(ctx context.Context) *reqState {
-	st := &reqState{Context: ctx}
-	st.det.parent = st
+	return g.initState(&reqState{}, ctx)
+}
+
+func (g *Guard) initState(st *reqState, ctx context.Context) *reqState {
+	st.Context = ctx
+	st.det.parent = ctx
 	st.v.g = g
 	st.v.ctx = &st.det
 	st.v.Event.Scheme = g.cfg.Scheme.Name()
 	return st
+}
+
+// statePool recycles the state of Guard.Handler, which never hands it to
+// user code: the handler and the deny handler get an infoContext of their
+// own, observers, loggers, limiters and stores the request's context.
+var statePool = sync.Pool{New: func() any { return new(reqState) }}
+
+// getState returns a pooled state on ctx, for Guard.Handler only.
+func (g *Guard) getState(ctx context.Context) *reqState {
+	return g.initState(statePool.Get().(*reqState), ctx)
+}
+
+// putState clears st (so the pool pins nothing) and recycles it.
+func putState(st *reqState) {
+	*st = reqState{}
+	statePool.Put(st)
 }
 
 // pre runs the stateless checks before the body is read.
@@ -314,7 +336,7 @@ func (g *Guard) stepRate(st *reqState) error {
 		}
 		key = ratelimit.IPKey(st.v.Event.ClientIP, 0, 64)
 	}
-	d, err := g.cfg.Limiter.Take(st, key)
+	d, err := g.cfg.Limiter.Take(st.Context, key)
 	if err == nil && d.Allowed {
 		return nil
 	}
@@ -355,7 +377,7 @@ func (g *Guard) stepBody(st *reqState, r *http.Request) error {
 // and derives the event ID.
 func (g *Guard) stepSignature(st *reqState) error {
 	st.hdr.err = nil
-	res, err := g.verifier.VerifyAt(&st.hdr, st.raw, g.cfg.Now())
+	res, err := g.verifier.VerifyAt(&st.hdr, st.raw, st.clock(g))
 	if st.hdr.err != nil {
 		return st.hdr.err
 	}
@@ -397,7 +419,7 @@ func (g *Guard) stepWindow(st *reqState) error {
 	if st.v.Event.Timestamp.IsZero() {
 		return nil
 	}
-	return g.cfg.Window.Check(st.v.Event.Timestamp, g.cfg.Now())
+	return g.cfg.Window.Check(st.v.Event.Timestamp, st.clock(g))
 }
 
 // stepClaim claims the event ID in the replay store.
@@ -407,7 +429,7 @@ func (g *Guard) stepClaim(st *reqState) error {
 	}
 	st.claimChecked = true
 	key := replay.Key(g.cfg.Source, st.v.Event.ID)
-	state, err := g.cfg.Replay.Claim(st, key, g.cfg.Lease)
+	state, err := g.cfg.Replay.Claim(st.Context, key, g.cfg.Lease)
 	if err != nil {
 		switch ReasonFor(err) {
 		case ReasonDuplicate:
@@ -448,7 +470,7 @@ func (g *Guard) decide(st *reqState, err error) {
 		v.RetryAfter = 0
 	}
 	if o := g.cfg.Observer; o != nil {
-		o(st, Observation{Reason: v.Reason, Status: v.Status, Event: v.Event, Err: v.Err})
+		o(st.Context, Observation{Reason: v.Reason, Status: v.Status, Event: v.Event, Err: v.Err})
 	}
 	if l := g.cfg.Logger; l != nil {
 		g.log(l, st)
@@ -472,7 +494,7 @@ func (g *Guard) log(l *slog.Logger, st *reqState) {
 	case ReasonStoreUnavailable, ReasonMisconfigured:
 		level = slog.LevelError
 	}
-	if !l.Enabled(st, level) {
+	if !l.Enabled(st.Context, level) {
 		return
 	}
 	attrs := []slog.Attr{
@@ -494,5 +516,5 @@ func (g *Guard) log(l *slog.Logger, st *reqState) {
 		// summarised by the reason alone: never a signature in the logs.
 		attrs = append(attrs, slog.String("error", v.Err.Error()))
 	}
-	l.LogAttrs(st, level, msg, attrs...)
+	l.LogAttrs(st.Context, level, msg, attrs...)
 }

@@ -26,11 +26,17 @@ var stateKey = &contextKey{"hookguard-state"}
 // false unless the signature layer (or the Guard) verified the request whose
 // context ctx is or derives from.
 func EventFrom(ctx context.Context) (Event, bool) {
-	st, _ := ctx.Value(stateKey).(*reqState)
-	if st == nil || !st.verified {
-		return Event{}, false
+	switch v := ctx.Value(stateKey).(type) {
+	case *infoContext:
+		if v.verified {
+			return v.ev, true
+		}
+	case *reqState:
+		if v.verified {
+			return v.v.Event, true
+		}
 	}
-	return st.v.Event, true
+	return Event{}, false
 }
 
 // Denial describes a refusal; the deny handler reads it with DenialFrom.
@@ -43,11 +49,10 @@ type Denial struct {
 // DenialFrom returns the refusal a deny handler is answering. ok is false
 // outside a deny handler.
 func DenialFrom(ctx context.Context) (Denial, bool) {
-	st, _ := ctx.Value(stateKey).(*reqState)
-	if st == nil || !st.denied {
-		return Denial{}, false
+	if c, ok := ctx.Value(stateKey).(*infoContext); ok && c.denied {
+		return c.den, true
 	}
-	return Denial{Reason: st.v.Reason, Status: st.v.Status, RetryAfter: st.v.RetryAfter}, true
+	return Denial{}, false
 }
 
 // Observation is what an Observer receives once per decision.

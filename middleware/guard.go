@@ -85,7 +85,7 @@ type guardHandler struct {
 // ServeHTTP implements http.Handler.
 func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g := h.g
-	st := g.newState(r.Context())
+	st := g.getState(r.Context())
 	st.setRequest(r)
 	err := g.pre(st)
 	if err == nil {
@@ -97,14 +97,16 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if st.v.Reason != ReasonAccepted {
 		g.respond(w, r, st)
 		g.releaseBody(st)
+		putState(st)
 		return
 	}
 	g.serve(w, r, st, h.next)
+	putState(st)
 }
 
 // serve runs next for an accepted, claimed delivery and reports its outcome.
 func (g *Guard) serve(w http.ResponseWriter, r *http.Request, st *reqState, next http.Handler) {
-	r2 := r.WithContext(st)
+	r2 := r.WithContext(&infoContext{Context: r.Context(), ev: st.v.Event, verified: true})
 	if st.bodyRead {
 		st.rb.Reset(st.raw)
 		r2.Body = &st.rb
@@ -141,8 +143,10 @@ func (g *Guard) respond(w http.ResponseWriter, r *http.Request, st *reqState) {
 	v.setHeaders(h)
 	if v.Reason != ReasonDuplicate {
 		if d := g.deny.Load(); d != nil {
-			st.denied = true
-			d.h.ServeHTTP(w, r.WithContext(st))
+			d.h.ServeHTTP(w, r.WithContext(&infoContext{
+				Context: r.Context(), ev: v.Event, verified: st.verified,
+				den: Denial{Reason: v.Reason, Status: v.Status, RetryAfter: v.RetryAfter}, denied: true,
+			}))
 			return
 		}
 	}

@@ -33,10 +33,42 @@ type reqState struct {
 	buf *[]byte // pooled body buffer, returned after the handler
 	raw []byte  // the body as read
 
+	now time.Time // Config.Now, read once
+
 	tlsChecked, ipResolved, rateChecked, bodyRead bool
 	verified, windowChecked, claimChecked         bool
-	denied                                        bool
 }
+
+// clock returns Config.Now, read once per request.
+func (st *reqState) clock(g *Guard) time.Time {
+	if st.now.IsZero() {
+		st.now = g.cfg.Now()
+	}
+	return st.now
+}
+
+// infoContext is the context the handler (and a deny handler) of
+// Guard.Handler run with: the request's context plus the verified Event (or
+// the Denial). It is allocated per request and never recycled, so a
+// handler may keep it.
+type infoContext struct {
+	context.Context
+	ev       Event
+	verified bool
+	den      Denial
+	denied   bool
+}
+
+// Value implements context.Context.
+func (c *infoContext) Value(key any) any {
+	if key == stateKey {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// String implements fmt.Stringer like the context package's own types.
+func (c *infoContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard)" }
 
 // Value implements context.Context.
 func (st *reqState) Value(key any) any {
