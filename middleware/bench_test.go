@@ -2,10 +2,10 @@ package middleware
 
 import (
 	"bytes"
-	"flag"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
+	"flag"
 	"fmt"
 	"hash"
 	"net/http"
