@@ -56,34 +56,6 @@ end
 return 1
 `)
 
-// trackingLimiter remembers the Redis keys of the buckets it touched, so
-// advance shifts exactly those in one round trip.
-type trackingLimiter struct {
-	*Limiter
-	mu   sync.Mutex
-	seen map[string]bool
-}
-
-func (l *trackingLimiter) Take(ctx context.Context, key string) (ratelimit.Decision, error) {
-	l.mu.Lock()
-	if l.seen == nil {
-		l.seen = make(map[string]bool)
-	}
-	l.seen[l.Key(key)] = true
-	l.mu.Unlock()
-	return l.Limiter.Take(ctx, key)
-}
-
-func (l *trackingLimiter) keys() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	keys := make([]string, 0, len(l.seen))
-	for k := range l.seen {
-		keys = append(keys, k)
-	}
-	return keys
-}
-
 // TestLimiterConformance runs ratelimittest on a frozen clock that advance
 // moves: the script is the production one, with the instant passed in
 // instead of read from TIME, so every duration is checked exactly.
