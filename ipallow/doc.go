@@ -36,9 +36,10 @@
 //   - allow-list text is parsed strictly: a CIDR with host bits set, a zone
 //     or an IPv4 octet with a leading zero is an error that names the line,
 //     not a silently different list; an empty list allows nothing;
-//   - header size is capped ([Resolver.MaxHeaderBytes]) and lookups are
-//     constant time in the size of the list (a bart trie), so neither long
-//     headers nor long lists give an attacker leverage.
+//   - header size is capped ([Resolver.MaxHeaderBytes]), and a lookup walks
+//     a bart trie in at most one step per address byte whatever the size of
+//     the list, so neither long headers nor long lists give an attacker
+//     leverage.
 //
 // Out of scope: the allow list can only be as good as its source (a
 // provider's published ranges), and trusting a proxy means trusting every

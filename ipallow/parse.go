@@ -10,7 +10,7 @@ import (
 // refused: the 1-based line it is on (0 for [New]), the offending token as
 // written, and why.
 type ParseError struct {
-	Line   int    // 1-based line number; 0 when the input had no lines (New)
+	Line   int    // 1-based line number; 0 for New, which has no lines
 	Token  string // the entry as written, without surrounding space
 	Reason string // what is wrong with it, and how to fix it where possible
 }

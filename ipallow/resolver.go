@@ -10,7 +10,7 @@ import (
 
 // DefaultMaxHeaderBytes is the cap on the total length of a forwarding
 // header's lines that a zero [Resolver.MaxHeaderBytes] selects: room for
-// hundreds of hops, far below what a legitimate chain needs to be refused.
+// hundreds of hops, where a legitimate chain has a handful.
 const DefaultMaxHeaderBytes = 8 << 10
 
 // Header names understood by [Resolver] (any other name is read like
@@ -23,7 +23,9 @@ const (
 
 // HeaderValues gives every line of a request header, in order. http.Header
 // and textproto.MIMEHeader implement it; adapters for other frameworks
-// (fasthttp, fiber) return the lines of one header name.
+// (fasthttp, fiber) return the lines of one header name, matched without
+// regard to case (the Resolver asks with the canonical form, such as
+// "X-Forwarded-For" or "X-Real-Ip").
 type HeaderValues interface {
 	Values(key string) []string
 }
@@ -101,13 +103,22 @@ func (r *Resolver) header() (string, headerKind) {
 	}
 }
 
-// Validate reports a Header that is not a valid header field name. Call it
-// once when the Resolver is configured, so a typo fails at start-up rather
-// than on every request.
+// Validate reports a misconfigured Resolver: a Header that is not a valid
+// header field name, or a Trusted list with a /0 prefix (0.0.0.0/0, ::/0),
+// which would trust every address and so let any client choose the address
+// it is seen as. Call it once when the Resolver is configured, so a mistake
+// fails at start-up rather than on every request.
 func (r Resolver) Validate() error {
 	for i := 0; i < len(r.Header); i++ {
 		if !isTchar(r.Header[i]) {
 			return fmt.Errorf("ipallow: Resolver.Header %q is not a header field name", r.Header)
+		}
+	}
+	if r.Trusted != nil {
+		for _, p := range r.Trusted.prefixes {
+			if p.Bits() == 0 {
+				return fmt.Errorf("ipallow: Resolver.Trusted holds %v: every client could choose its own address", p)
+			}
 		}
 	}
 	return nil
@@ -132,7 +143,8 @@ func (r Resolver) ClientIPFrom(remoteAddr string, h HeaderValues) (netip.Addr, e
 }
 
 // ClientIPFromPeer is [Resolver.ClientIPFrom] for a peer address that is
-// already parsed, as frameworks such as fasthttp provide it.
+// already parsed, as frameworks such as fasthttp provide it. The invalid
+// (zero) Addr gives ErrBadPeer; h nil means no headers.
 func (r Resolver) ClientIPFromPeer(peer netip.Addr, h HeaderValues) (netip.Addr, error) {
 	peer = clean(peer)
 	if !peer.IsValid() {

@@ -133,6 +133,9 @@ func TestResolverCustomHeader(t *testing.T) {
 	require.NoError(t, Resolver{}.Validate())
 	require.Error(t, Resolver{Header: "X Forwarded For"}.Validate())
 	require.Error(t, Resolver{Header: "X-Forwarded-For:"}.Validate())
+	require.Error(t, Resolver{Trusted: MustParse("10.0.0.0/8, ::/0")}.Validate())
+	require.Error(t, Resolver{Trusted: MustParse("0.0.0.0/0")}.Validate())
+	require.NoError(t, Resolver{Trusted: trustedProxies, Header: "Forwarded"}.Validate())
 }
 
 func TestResolverHeaderCaseInsensitive(t *testing.T) {

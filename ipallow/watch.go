@@ -14,7 +14,7 @@ import (
 const DefaultWatchInterval = 10 * time.Second
 
 // LoadFile reads and parses the allow list file at path (see [Parse] for
-// the format). Parse errors are *[ParseError]s wrapped with the path.
+// the format). A parse error is a *[ParseError] wrapped with the path.
 func LoadFile(path string) (*List, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -67,6 +67,9 @@ type WatchOptions struct {
 // closed once it has exited, so callers (and tests) can wait for it and
 // know nothing is left running.
 func WatchFile(ctx context.Context, path string, h *Holder, opts WatchOptions) (<-chan struct{}, error) {
+	if h == nil {
+		return nil, fmt.Errorf("ipallow: WatchFile needs a Holder")
+	}
 	w := &watcher{path: path, h: h, opts: opts}
 	if err := w.look(true); err != nil {
 		return nil, err

@@ -166,7 +166,11 @@ func TestWatchFileStartErrors(t *testing.T) {
 		keep := MustParse("10.0.0.0/8")
 		h := NewHolder(keep)
 
-		done, err := WatchFile(t.Context(), filepath.Join(dir, "missing"), h, WatchOptions{})
+		done, err := WatchFile(t.Context(), filepath.Join(dir, "missing"), nil, WatchOptions{})
+		require.Error(t, err)
+		require.Nil(t, done)
+
+		done, err = WatchFile(t.Context(), filepath.Join(dir, "missing"), h, WatchOptions{})
 		require.ErrorIs(t, err, fs.ErrNotExist)
 		require.Nil(t, done)
 
