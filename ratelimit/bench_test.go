@@ -43,6 +43,8 @@ func warm(keys []string) *ratelimit.Memory {
 	return m
 }
 
+// BenchmarkTake is Take with 100 000 live keys, cycled so that nearly every
+// call misses the CPU caches, as a real key population does.
 func BenchmarkTake(b *testing.B) {
 	keys := ipKeys(liveKeys)
 	m := warm(keys)
@@ -59,6 +61,9 @@ func BenchmarkTake(b *testing.B) {
 	}
 }
 
+// BenchmarkTakeParallel is BenchmarkTake from GOMAXPROCS goroutines: ns/op
+// is per Take across all of them, so sharding shows as a lower figure than
+// the serial one.
 func BenchmarkTakeParallel(b *testing.B) {
 	keys := ipKeys(liveKeys)
 	m := warm(keys)
@@ -93,10 +98,10 @@ func BenchmarkTakeOneKey(b *testing.B) {
 // 100 000 and reports the live heap afterwards (after a GC, with the key
 // strings themselves, which the caller built, released).
 func BenchmarkDistinctKeys(b *testing.B) {
-	const total, cap = 1_000_000, 100_000
+	const total, maxKeys = 1_000_000, 100_000
 	for b.Loop() {
 		before := liveHeap()
-		m := ratelimit.NewMemory(1, 10, cap)
+		m := ratelimit.NewMemory(1, 10, maxKeys)
 		ctx := context.Background()
 		var buf [32]byte
 		for i := range total {
@@ -118,6 +123,9 @@ func liveHeap() uint64 {
 	runtime.ReadMemStats(&ms)
 	return ms.HeapAlloc
 }
+
+// BenchmarkTakeAtFixed is BenchmarkTake without the clock read: TakeAt at a
+// fixed instant.
 func BenchmarkTakeAtFixed(b *testing.B) {
 	keys := ipKeys(liveKeys)
 	m := warm(keys)
