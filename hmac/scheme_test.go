@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"hash"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -245,4 +246,29 @@ func TestPresets(t *testing.T) {
 	require.False(t, hmac.Shopify.SignsTimestamp())
 	require.True(t, hmac.Stripe.MultiSignature())
 	require.False(t, hmac.GitHub.MultiSignature())
+}
+
+// TestLongFields streams IDs, literals and timestamps longer than the
+// internal scratch buffer and checks the MAC against a reference.
+func TestLongFields(t *testing.T) {
+	const key = "long-fields-secret-0123"
+	k, err := hmac.NewKeyring(hmac.Secret{ID: "l", Key: []byte(key)})
+	require.NoError(t, err)
+	lit := strings.Repeat("L", 300)
+	s, err := hmac.NewScheme(hmac.SchemeConfig{Name: "long", SignatureHeader: "X-Sig", TimestampHeader: "X-Ts", IDHeader: "X-Id",
+		Template: lit + "{id}:{timestamp}:" + lit + "{body}" + lit})
+	require.NoError(t, err)
+	for _, n := range []int{0, 1, 127, 128, 129, 500} {
+		id := strings.Repeat("i", n)
+		if n == 0 {
+			id = "x"
+		}
+		body := strings.Repeat("b", n)
+		want := hex.EncodeToString(mac(sha256.New, key, lit, id, ":1700000000:", lit, body, lit))
+		h := http.Header{}
+		require.NoError(t, hmac.NewSigner(s, k).Sign(h, id, time.Unix(1700000000, 0), []byte(body)))
+		require.Equal(t, want, h.Get("X-Sig"), "n=%d", n)
+		_, err := hmac.NewVerifier(s, k).Verify(h, []byte(body))
+		require.NoError(t, err)
+	}
 }

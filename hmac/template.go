@@ -95,74 +95,95 @@ func sanitize(s string) string {
 // "{id}.{timestamp}." prefix costs one Write; the body is written in place,
 // never copied. Nothing is allocated.
 func (t *template) write(h hash.Hash, scratch []byte, id, ts string, body []byte) {
-	n := 0
+	buf := scratch[:0]
 	for i := range t.parts {
 		p := &t.parts[i]
+		// The appends are spelled out (not a call to gather) to keep the
+		// hot path free of calls; capacity is checked so none can allocate.
 		switch p.kind {
 		case partLit:
-			n = gather(h, scratch, n, p.lit, "")
-		case partTS:
-			n = gather(h, scratch, n, nil, ts)
-		case partID:
-			n = gather(h, scratch, n, nil, id)
-		case partBody:
-			if n > 0 {
-				h.Write(scratch[:n])
-				n = 0
+			if len(buf)+len(p.lit) <= cap(buf) {
+				buf = append(buf, p.lit...)
+			} else {
+				buf = gatherSlow(h, scratch, buf, p.lit, "")
 			}
-			h.Write(body)
+		case partTS:
+			if len(buf)+len(ts) <= cap(buf) {
+				buf = append(buf, ts...)
+			} else {
+				buf = gatherSlow(h, scratch, buf, nil, ts)
+			}
+		case partID:
+			if len(buf)+len(id) <= cap(buf) {
+				buf = append(buf, id...)
+			} else {
+				buf = gatherSlow(h, scratch, buf, nil, id)
+			}
+		case partBody:
+			if len(buf) > 0 {
+				h.Write(buf)
+				buf = scratch[:0]
+			}
+			if len(body) > 0 {
+				h.Write(body)
+			}
 		}
 	}
-	if n > 0 {
-		h.Write(scratch[:n])
+	if len(buf) > 0 {
+		h.Write(buf)
 	}
 }
 
 // writeSign is write for the signer, whose timestamp is already bytes.
 func (t *template) writeSign(h hash.Hash, scratch []byte, id string, ts []byte, body []byte) {
-	n := 0
+	buf := scratch[:0]
 	for i := range t.parts {
 		p := &t.parts[i]
 		switch p.kind {
 		case partLit:
-			n = gather(h, scratch, n, p.lit, "")
+			buf = gather(h, scratch, buf, p.lit, "")
 		case partTS:
-			n = gather(h, scratch, n, ts, "")
+			buf = gather(h, scratch, buf, ts, "")
 		case partID:
-			n = gather(h, scratch, n, nil, id)
+			buf = gather(h, scratch, buf, nil, id)
 		case partBody:
-			if n > 0 {
-				h.Write(scratch[:n])
-				n = 0
+			if len(buf) > 0 {
+				h.Write(buf)
+				buf = scratch[:0]
 			}
-			h.Write(body)
+			if len(body) > 0 {
+				h.Write(body)
+			}
 		}
 	}
-	if n > 0 {
-		h.Write(scratch[:n])
+	if len(buf) > 0 {
+		h.Write(buf)
 	}
 }
 
-// gather appends b, then s, to scratch[:n], writing scratch to h whenever
-// it fills up, and returns the new fill level.
-func gather(h hash.Hash, scratch []byte, n int, b []byte, s string) int {
-	for len(b) > 0 {
-		c := copy(scratch[n:], b)
-		n += c
-		b = b[c:]
-		if n == len(scratch) {
-			h.Write(scratch)
-			n = 0
-		}
+// gather appends b or s (one of them is empty) to buf, a prefix of scratch.
+// The common case is one inlined append within scratch's capacity; longer
+// pieces flush buf and go through scratch in chunks, so append never grows
+// past scratch and nothing is allocated.
+func gather(h hash.Hash, scratch, buf []byte, b []byte, s string) []byte {
+	if len(buf)+len(b)+len(s) <= cap(buf) {
+		buf = append(buf, b...)
+		return append(buf, s...)
+	}
+	return gatherSlow(h, scratch, buf, b, s)
+}
+
+func gatherSlow(h hash.Hash, scratch, buf []byte, b []byte, s string) []byte {
+	if len(buf) > 0 {
+		h.Write(buf)
+	}
+	if len(b) > 0 {
+		h.Write(b)
 	}
 	for len(s) > 0 {
-		c := copy(scratch[n:], s)
-		n += c
-		s = s[c:]
-		if n == len(scratch) {
-			h.Write(scratch)
-			n = 0
-		}
+		n := copy(scratch, s)
+		h.Write(scratch[:n])
+		s = s[n:]
 	}
-	return n
+	return scratch[:0]
 }
