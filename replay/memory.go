@@ -155,8 +155,8 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 		if i < capacity%n {
 			c++
 		}
-		lru, err := simplelru.NewLRU[digest, record](c, nil)
-		if err != nil { // c >= 1 by construction
+		lru, err := simplelru.NewLRU[digest, record](c+1, nil)
+		if err != nil { // unreachable: c >= 1 by construction
 			panic("replay: " + err.Error())
 		}
 		m.shards[i].lru = lru
@@ -200,10 +200,8 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 			return Done, nil
 		}
 		return InFlight, nil
-	} else if !ok && s.lru.Len() >= s.cap {
-		s.evict(now)
 	}
-	s.lru.Add(d, record{exp: expiry(now, lease)})
+	s.add(d, record{exp: expiry(now, lease)}, now)
 	s.mu.Unlock()
 	return Fresh, nil
 }
@@ -219,10 +217,7 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 	s, d := m.lookup(key)
 	now := m.clock() // outside the lock: a clock read is the slowest step
 	s.mu.Lock()
-	if !s.lru.Contains(d) && s.lru.Len() >= s.cap {
-		s.evict(now)
-	}
-	s.lru.Add(d, record{exp: expiry(now, keep), done: true})
+	s.add(d, record{exp: expiry(now, keep), done: true}, now)
 	s.mu.Unlock()
 	return nil
 }
@@ -241,15 +236,30 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 	return nil
 }
 
-// evict makes room for one new record in a full shard. s.mu is held.
+// add sets d's record and moves it to the front, evicting one record if
+// that took the shard over its capacity. s.mu is held.
+func (s *shard) add(d digest, r record, now int64) {
+	// The LRU is sized cap+1 so Add never evicts on its own: one lookup
+	// both updates an existing key and inserts a new one.
+	s.lru.Add(d, r)
+	if s.lru.Len() > s.cap {
+		s.evict(now)
+	}
+}
+
+// evict drops one record from a shard holding cap+1, never the newest
+// (front) one, which was just added. s.mu is held.
 func (s *shard) evict(now int64) {
+	// At most Len-2 second chances: each moves the back record in front of
+	// the new one, so the new record cannot reach the back.
+	chances := min(secondChances, s.lru.Len()-2)
 	for chance := 0; ; chance++ {
 		d, r, ok := s.lru.GetOldest()
 		if !ok {
 			return
 		}
 		live := now < r.exp
-		if live && !r.done && chance < secondChances {
+		if live && !r.done && chance < chances {
 			s.lru.Get(d) // move to the front: a second chance
 			continue
 		}
