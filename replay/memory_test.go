@@ -301,3 +301,17 @@ func liveHeapOfMillionClaims() uint64 {
 	}
 	return after.HeapAlloc - before.HeapAlloc
 }
+
+func TestMemoryNeverEvictsTheRecordJustAdded(t *testing.T) {
+	for capacity := 1; capacity <= 6; capacity++ {
+		m, _ := newSingleLRU(capacity)
+		for i := range 3 * capacity {
+			k := strconv.Itoa(i)
+			require.Equal(t, replay.Fresh, claim(t, m, k, time.Hour))
+			require.Equal(t, replay.InFlight, claim(t, m, k, time.Hour), "capacity %d, key %d", capacity, i)
+		}
+		st := m.Stats()
+		require.Equal(t, capacity, st.Len)
+		require.Equal(t, uint64(2*capacity), st.EvictedInFlight)
+	}
+}
