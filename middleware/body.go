@@ -76,9 +76,45 @@ func readCapped(r io.Reader, contentLength, max int64, bp *[]byte) ([]byte, erro
 }
 
 // bodyReader replaces r.Body for the handler: a reader over the buffered
-// body. Close is a no-op; the buffer goes back to the pool once the handler
-// has returned.
-type bodyReader struct{ bytes.Reader }
+// body. The buffer goes back to the pool once the handler has returned, but
+// code the handler started may still read the body then (http.Transport
+// writes a proxied request body from its own goroutine, and may do so after
+// RoundTrip returned). So the reader is never recycled, and detach, called
+// before the buffer is, makes every later Read fail under the same lock a
+// Read holds while it copies: no read ever sees another request's bytes.
+type bodyReader struct {
+	mu       sync.Mutex
+	r        bytes.Reader
+	detached bool
+}
 
-// Close implements io.Closer.
-func (*bodyReader) Close() error { return nil }
+// attach points the reader at raw.
+func (b *bodyReader) attach(raw []byte) {
+	b.mu.Lock()
+	b.r.Reset(raw)
+	b.detached = false
+	b.mu.Unlock()
+}
+
+// detach cuts the reader off its buffer for good.
+func (b *bodyReader) detach() {
+	b.mu.Lock()
+	b.r.Reset(nil)
+	b.detached = true
+	b.mu.Unlock()
+}
+
+// Read implements io.Reader. After the handler returned it fails with
+// http.ErrBodyReadAfterClose.
+func (b *bodyReader) Read(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.detached {
+		return 0, http.ErrBodyReadAfterClose
+	}
+	return b.r.Read(p)
+}
+
+// Close implements io.Closer. It does nothing: the body is only released
+// when the handler returns, and a handler may close and re-read nothing.
+func (b *bodyReader) Close() error { return nil }

@@ -83,6 +83,12 @@ type Config struct {
 	// (72 h). It must cover Window.Past+Window.Future, or a captured delivery
 	// could be replayed inside the window after its ID was forgotten.
 	Keep time.Duration
+	// StoreTimeout bounds Complete and Release, which run after the handler
+	// on a context that keeps the request's values but not its cancellation
+	// (the client may have hung up). 0: no deadline of the Guard's own; the
+	// store client's timeouts apply (go-redis: ReadTimeout, 3 s by default).
+	// Claim and the limiter run on the request's context.
+	StoreTimeout time.Duration
 	// RetryAfter is the Retry-After of a 503 store_unavailable. 0:
 	// DefaultRetryAfter (30 s).
 	RetryAfter time.Duration
@@ -125,6 +131,9 @@ func (c *Config) validate() error {
 	}
 	if c.Keep < 0 {
 		errs = append(errs, fmt.Errorf("negative Keep %v", c.Keep))
+	}
+	if c.StoreTimeout < 0 {
+		errs = append(errs, fmt.Errorf("negative StoreTimeout %v", c.StoreTimeout))
 	}
 	if c.RetryAfter < 0 {
 		errs = append(errs, fmt.Errorf("negative RetryAfter %v", c.RetryAfter))

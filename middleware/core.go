@@ -122,20 +122,28 @@ func retryAfter(d time.Duration) string {
 // Done reports the handler's status for an accepted delivery: a 2xx
 // completes the event (remembered for Config.Keep), anything else releases
 // it so the sender's retry is processed. Call it exactly once after the
-// handler, also when it panicked (with 500). Done on a refused verdict, a
-// second Done, or a delivery let through by FailOpen does nothing. The
-// store is called with a context that is not cancelled with the request.
+// handler, also when it panicked (with 500); it is not safe to call
+// concurrently. Done on a refused verdict, a second Done, or a delivery let
+// through by FailOpen does nothing. The store is called with a context that
+// keeps the request's values but is not cancelled with it, bounded by
+// Config.StoreTimeout.
 func (v *Verdict) Done(status int) error {
 	if v == nil || !v.claimed || v.finished {
 		return nil
 	}
 	v.finished = true
 	g := v.g
+	ctx := v.ctx
+	if t := g.cfg.StoreTimeout; t > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, t)
+		defer cancel()
+	}
 	var err error
 	if status >= 200 && status < 300 {
-		err = g.cfg.Replay.Complete(v.ctx, v.key, g.cfg.Keep)
+		err = g.cfg.Replay.Complete(ctx, v.key, g.cfg.Keep)
 	} else {
-		err = g.cfg.Replay.Release(v.ctx, v.key)
+		err = g.cfg.Replay.Release(ctx, v.key)
 	}
 	if err != nil && g.cfg.Logger != nil {
 		g.cfg.Logger.LogAttrs(v.ctx, slog.LevelError, "hookguard: replay store failed after the handler",
@@ -204,8 +212,9 @@ func (g *Guard) initState(st *reqState, ctx context.Context) *reqState {
 }
 
 // statePool recycles the state of Guard.Handler, which never hands it to
-// user code: the handler and the deny handler get an infoContext of their
-// own, observers, loggers, limiters and stores the request's context.
+// user code: the handler gets a handlerContext of its own (context, writer,
+// body reader), the deny handler an infoContext, observers, loggers,
+// limiters and stores the request's context.
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
 
 // getState returns a pooled state on ctx, for Guard.Handler only.

@@ -106,12 +106,13 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs next for an accepted, claimed delivery and reports its outcome.
 func (g *Guard) serve(w http.ResponseWriter, r *http.Request, st *reqState, next http.Handler) {
-	r2 := r.WithContext(&infoContext{Context: r.Context(), ev: st.v.Event, verified: true})
+	hc := &handlerContext{infoContext: infoContext{Context: r.Context(), ev: st.v.Event, verified: true}}
+	r2 := r.WithContext(hc)
 	if st.bodyRead {
-		st.rb.Reset(st.raw)
-		r2.Body = &st.rb
+		hc.rb.attach(st.raw)
+		r2.Body = &hc.rb
 	}
-	st.rw.reset(w)
+	hc.rw.reset(w)
 	returned := false
 	defer func() {
 		if !returned {
@@ -119,17 +120,18 @@ func (g *Guard) serve(w http.ResponseWriter, r *http.Request, st *reqState, next
 			// continues to the server (or the caller's recoverer).
 			_ = st.v.Done(http.StatusInternalServerError)
 		}
+		hc.rb.detach()
 		g.releaseBody(st)
 	}()
-	next.ServeHTTP(&st.rw, r2)
+	next.ServeHTTP(&hc.rw, r2)
 	returned = true
-	_ = st.v.Done(st.rw.Status())
+	_ = st.v.Done(hc.rw.Status())
 }
 
-// releaseBody returns the pooled body buffer once nothing reads it anymore.
+// releaseBody returns the pooled body buffer. Readers handed out over it
+// must be detached first.
 func (g *Guard) releaseBody(st *reqState) {
 	if st.buf != nil {
-		st.rb.Reset(nil)
 		st.raw = nil
 		putBuf(st.buf)
 		st.buf = nil

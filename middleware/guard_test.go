@@ -4,9 +4,11 @@ import (
 	"context"
 	"crypto/tls"
 	"errors"
+	"io"
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -346,4 +348,71 @@ func TestObserverAndLogger(t *testing.T) {
 	assert.NotContains(t, out, sig[3:20], "signature in the logs")
 	assert.NotContains(t, out, "AAAAAAAA", "signature in the logs")
 	assert.NotContains(t, out, string(testKey))
+}
+
+// TestBodyAfterReturn: code the handler started (a proxy's transport) that
+// reads the body after the handler returned gets an error, never the bytes
+// of a later request that reuses the buffer.
+func TestBodyAfterReturn(t *testing.T) {
+	g := newTestGuard(t)
+	var kept io.Reader
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		kept = r.Body
+	}))
+	require.Equal(t, 200, serve(handler, signedRequest(t, "first", testNow, []byte(`{"n":1}`))).Code)
+	require.Equal(t, 200, serve(handler, signedRequest(t, "second", testNow, []byte(`{"n":2}`))).Code)
+	n, err := kept.Read(make([]byte, 16))
+	assert.Zero(t, n)
+	assert.ErrorIs(t, err, http.ErrBodyReadAfterClose)
+}
+
+// TestLeaseExpiry: a delivery whose handler never finished (a crashed
+// replica) blocks retries with 409 only until its lease ends; the store's
+// fake clock moves, nothing sleeps.
+func TestLeaseExpiry(t *testing.T) {
+	var now atomic.Int64
+	now.Store(testNow.UnixNano())
+	clock := func() time.Time { return time.Unix(0, now.Load()) }
+	store := replay.NewMemoryWithOptions(replay.MemoryOptions{Now: clock})
+	g := newTestGuard(t, func(c *Config) { c.Replay = store; c.Now = clock })
+	body := []byte(`{}`)
+	req := func() Request {
+		return Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, "crash", body), Body: body}
+	}
+	v := g.Check(context.Background(), req())
+	require.True(t, v.Proceed()) // ... and the process dies: no Done.
+
+	now.Add(int64(30 * time.Second))
+	assert.Equal(t, ReasonInFlight, g.Check(context.Background(), req()).Reason)
+	now.Add(int64(31 * time.Second))
+	v = g.Check(context.Background(), req())
+	require.True(t, v.Proceed(), "lease over: the retry runs (%s)", v.Reason)
+	require.NoError(t, v.Done(200))
+	assert.Equal(t, ReasonDuplicate, g.Check(context.Background(), req()).Reason)
+}
+
+// TestStoreTimeout: Complete runs with a deadline when StoreTimeout is set,
+// and without the request's cancellation.
+func TestStoreTimeout(t *testing.T) {
+	rec := &recordingStore{Store: replay.NewMemory(10)}
+	g := newTestGuard(t, func(c *Config) { c.Replay = rec; c.StoreTimeout = time.Second })
+	ctx, cancel := context.WithCancel(context.Background())
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { cancel() }))
+	r := signedRequest(t, "to", testNow, nil).WithContext(ctx)
+	require.Equal(t, 200, serve(handler, r).Code)
+	assert.True(t, rec.hadDeadline)
+	assert.NoError(t, rec.completeErr)
+	assert.Equal(t, ReasonDuplicate, g.Check(context.Background(), Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, "to", nil)}).Reason)
+}
+
+type recordingStore struct {
+	replay.Store
+	hadDeadline bool
+	completeErr error
+}
+
+func (s *recordingStore) Complete(ctx context.Context, key string, keep time.Duration) error {
+	_, s.hadDeadline = ctx.Deadline()
+	s.completeErr = ctx.Err()
+	return s.Store.Complete(ctx, key, keep)
 }

@@ -62,8 +62,12 @@ func (g *Guard) withBody(w http.ResponseWriter, r *http.Request, st *reqState, n
 		g.releaseBody(st)
 		return
 	}
-	defer g.releaseBody(st)
-	st.rb.Reset(st.raw)
+	// The state of a layer chain is not recycled, so its reader is not either.
+	defer func() {
+		st.rb.detach()
+		g.releaseBody(st)
+	}()
+	st.rb.attach(st.raw)
 	r.Body = &st.rb
 	next(w, r)
 }

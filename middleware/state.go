@@ -70,6 +70,16 @@ func (c *infoContext) Value(key any) any {
 // String implements fmt.Stringer like the context package's own types.
 func (c *infoContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard)" }
 
+// handlerContext is everything Guard.Handler hands to the handler, in one
+// allocation that is never recycled: its context, the status-recording
+// writer and the body reader. The handler may keep any of them without ever
+// seeing another request's data.
+type handlerContext struct {
+	infoContext
+	rw recorder
+	rb bodyReader
+}
+
 // Value implements context.Context.
 func (st *reqState) Value(key any) any {
 	if key == stateKey {
