@@ -41,6 +41,10 @@ type env struct {
 	// listening, when set, is told the address serve listens on once the
 	// listener is open (tests use it to find a port chosen with :0).
 	listening func(addr string)
+	// allowTick, when set, replaces serve's allow-list reload timer, and
+	// allowReloaded is told the outcome of every reload (tests).
+	allowTick     <-chan time.Time
+	allowReloaded func(error)
 }
 
 func main() {

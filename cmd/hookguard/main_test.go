@@ -72,9 +72,6 @@ func TestUsage(t *testing.T) {
 func TestSubcommandHelp(t *testing.T) {
 	for _, c := range commands() {
 		t.Run(c.name, func(t *testing.T) {
-			if c.name == "serve" {
-				t.Skip("waits for the middleware package")
-			}
 			r := runCLI(t, nil, "", c.name, "-h")
 			if r.code != exitOK {
 				t.Fatalf("code %d, stderr %q", r.code, r.stderr)

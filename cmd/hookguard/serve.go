@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/middleware"
+	"github.com/hookguard/hookguard/ratelimit"
+	"github.com/hookguard/hookguard/replay"
+)
+
+// Headers serve adds to every forwarded delivery. Inbound headers with
+// these names are removed first, so a sender cannot forge them.
+const (
+	headerEventID  = "Hookguard-Event-Id"
+	headerSecretID = "Hookguard-Secret-Id"
+	headerScheme   = "Hookguard-Scheme"
+	headerClientIP = "Hookguard-Client-Ip"
+)
+
+// serveConfig is the parsed flags of serve.
+type serveConfig struct {
+	listen       string
+	upstream     string
+	scheme       string
+	secrets      secretFlags
+	allowFile    string
+	allowReload  time.Duration
+	trusted      string
+	ipHeader     string
+	rate         float64
+	burst        int
+	maxBody      int64
+	window       time.Duration
+	requireTLS   bool
+	eventIDField string
+	replayCap    int
+	logLevel     string
+	shutdown     time.Duration
+}
+
+func runServe(ctx context.Context, e *env, args []string) int {
+	var c serveConfig
+	fs := newFlagSet("serve", "-upstream URL -secret-env NAME [flags]", `
+Run a verifying reverse proxy in front of a webhook receiver that is not
+written in Go. Every delivery to -listen goes through a hookguard Guard (TLS,
+client IP and allow list, rate limit, body cap, signature, timestamp window,
+event-ID dedup); only verified, fresh, first-time deliveries are forwarded to
+-upstream, with these headers added (inbound copies are stripped):
+
+  Hookguard-Event-Id    the event ID used for deduplication
+  Hookguard-Secret-Id   the ID of the secret that matched (watch rotations)
+  Hookguard-Scheme      the scheme's name
+  Hookguard-Client-Ip   the resolved client address
+
+The upstream's 2xx completes the event; any other status releases it so the
+sender's retry is forwarded again. Refusals get a terse JSON reason code.
+
+Secrets come from environment variables or files only (never a flag value);
+give several for a rotation, the newest last: -secret-env old=HG_OLD
+-secret-env new=HG_NEW. The allow list file (IPs and CIDRs, one per line or
+comma-separated, # comments) is reloaded when it changes; a broken file keeps
+the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
+  export HG_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
+  hookguard serve -upstream http://127.0.0.1:3000 -secret-env HG_SECRET
+  hookguard serve -listen :8443 -upstream http://app:3000 -scheme stripe \
+      -secret-file old=/run/secrets/stripe_old -secret-file new=/run/secrets/stripe_new \
+      -event-id-json id -allow /etc/hookguard/stripe-ips.txt \
+      -trusted-proxy 10.0.0.0/8 -rate 20 -require-tls`)
+	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`ADDR` to listen on")
+	fs.StringVar(&c.upstream, "upstream", "", "`URL` of the receiver to forward verified deliveries to (required)")
+	fs.StringVar(&c.scheme, "scheme", "standard-webhooks", "provider wire format: "+schemeNames())
+	c.secrets.register(fs)
+	fs.StringVar(&c.allowFile, "allow", "", "allow list `FILE` of client IPs/CIDRs, hot reloaded (default: every address)")
+	fs.DurationVar(&c.allowReload, "allow-reload", ipallow.DefaultWatchInterval, "how often to look for changes of the -allow file")
+	fs.StringVar(&c.trusted, "trusted-proxy", "", "comma-separated IPs/CIDRs of proxies whose forwarding headers are believed (default: none)")
+	fs.StringVar(&c.ipHeader, "client-ip-header", "X-Forwarded-For", "forwarding header read from trusted proxies: X-Forwarded-For, Forwarded (RFC 7239), X-Real-IP or another list header")
+	fs.Float64Var(&c.rate, "rate", 0, "deliveries per second per client IP (IPv6 by /64); 0: no rate limit")
+	fs.IntVar(&c.burst, "burst", 0, "rate-limit burst per client IP (default: twice -rate, at least 1)")
+	fs.Int64Var(&c.maxBody, "max-body", middleware.DefaultMaxBody, "body cap in `BYTES`")
+	fs.DurationVar(&c.window, "window", 5*time.Minute, "accepted age of the signed timestamp, past and future")
+	fs.BoolVar(&c.requireTLS, "require-tls", false, "refuse deliveries that did not arrive over TLS (directly or per a trusted proxy's X-Forwarded-Proto)")
+	fs.StringVar(&c.eventIDField, "event-id-json", "", "take the event ID for dedup from this top-level JSON body `FIELD` (e.g. id for Stripe)")
+	fs.IntVar(&c.replayCap, "replay-capacity", middleware.DefaultReplayCapacity, "event IDs remembered in memory")
+	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
+	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight deliveries may finish on shutdown")
+	if status, ok := parseFlags(fs, e, args); !ok {
+		return status
+	}
+	if fs.NArg() > 0 {
+		return usageError(fs, e, "unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	p, err := c.build(ctx, e)
+	if err != nil {
+		return usageError(fs, e, "%v", err)
+	}
+	defer p.stopWatch()
+	if err := p.serve(ctx, e, c.listen, c.shutdown); err != nil {
+		return failf(fs, e, "%v", err)
+	}
+	return exitOK
+}
+
+// proxy is a configured serve: the Guard in front of the reverse proxy.
+type proxy struct {
+	handler   http.Handler
+	transport *http.Transport // to the upstream; idle connections closed on shutdown
+	logger    *slog.Logger
+	stopWatch func() // stops the allow-list watcher and waits for it
+}
+
+// build validates the flags and assembles the Guard and the proxy.
+func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(c.logLevel)); err != nil {
+		return nil, fmt.Errorf("-log-level %q: want debug, info, warn or error", c.logLevel)
+	}
+	logger := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: level}))
+
+	if c.upstream == "" {
+		return nil, errors.New("-upstream is required")
+	}
+	up, err := url.Parse(c.upstream)
+	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
+		return nil, fmt.Errorf("-upstream %q is not an http(s) URL", c.upstream)
+	}
+	scheme, err := lookupScheme(c.scheme)
+	if err != nil {
+		return nil, err
+	}
+	keys, err := c.secrets.keyring(e, scheme)
+	if err != nil {
+		return nil, err
+	}
+	cfg := middleware.Config{
+		Scheme:         scheme,
+		Keyring:        keys,
+		Window:         replay.Window{Past: c.window, Future: c.window},
+		Replay:         replay.NewMemory(c.replayCap),
+		MaxBody:        c.maxBody,
+		Now:            e.now,
+		Logger:         logger,
+		ClientIPHeader: c.ipHeader,
+		RequireTLS:     c.requireTLS,
+	}
+	if c.replayCap < 1 {
+		return nil, fmt.Errorf("-replay-capacity %d: want at least 1", c.replayCap)
+	}
+	if c.window <= 0 {
+		return nil, fmt.Errorf("-window %v: want a positive duration", c.window)
+	}
+	if c.maxBody <= 0 {
+		return nil, fmt.Errorf("-max-body %d: want a positive size", c.maxBody)
+	}
+	if c.trusted != "" {
+		if cfg.TrustedProxies, err = ipallow.Parse(c.trusted); err != nil {
+			return nil, fmt.Errorf("-trusted-proxy: %w", err)
+		}
+	}
+	if c.rate < 0 || math.IsNaN(c.rate) || math.IsInf(c.rate, 0) {
+		return nil, fmt.Errorf("-rate %v: want a positive number, or 0 for no limit", c.rate)
+	}
+	if c.rate > 0 {
+		burst := c.burst
+		if burst == 0 {
+			burst = max(1, int(math.Ceil(2*c.rate)))
+		}
+		lim, err := ratelimit.NewMemoryWithOptions(ratelimit.MemoryOptions{Rate: rate.Limit(c.rate), Burst: burst, MaxKeys: 100_000})
+		if err != nil {
+			return nil, fmt.Errorf("-rate/-burst: %w", err)
+		}
+		cfg.Limiter = lim
+	}
+	if c.eventIDField != "" {
+		cfg.EventID = middleware.JSONFieldEventID(c.eventIDField)
+	}
+
+	p := &proxy{logger: logger, stopWatch: func() {}}
+	var guardRef atomic.Pointer[middleware.Guard] // for the watcher's goroutine
+	var holder *ipallow.Holder
+	watchCtx, cancelWatch := context.WithCancel(ctx)
+	if c.allowFile != "" {
+		if c.allowReload <= 0 {
+			cancelWatch()
+			return nil, fmt.Errorf("-allow-reload %v: want a positive duration", c.allowReload)
+		}
+		holder = ipallow.NewHolder(nil)
+		done, err := ipallow.WatchFile(watchCtx, c.allowFile, holder, ipallow.WatchOptions{
+			Interval: c.allowReload,
+			Tick:     e.allowTick,
+			OnError: func(err error) {
+				logger.Error("hookguard serve: allow list not reloaded, keeping the last good one", "file", c.allowFile, "error", err)
+				if e.allowReloaded != nil {
+					e.allowReloaded(err)
+				}
+			},
+			OnReload: func(l *ipallow.List) {
+				if g := guardRef.Load(); g != nil {
+					g.SetAllowList(l)
+				}
+				logger.Info("hookguard serve: allow list reloaded", "file", c.allowFile, "entries", l.Len())
+				if e.allowReloaded != nil {
+					e.allowReloaded(nil)
+				}
+			},
+		})
+		if err != nil {
+			cancelWatch()
+			return nil, fmt.Errorf("-allow: %w", err)
+		}
+		p.stopWatch = func() { cancelWatch(); <-done }
+		cfg.Allow = holder.Load()
+	} else {
+		p.stopWatch = cancelWatch
+	}
+	guard, err := middleware.New(cfg)
+	if err != nil {
+		p.stopWatch()
+		return nil, err
+	}
+	guardRef.Store(guard)
+	if holder != nil {
+		guard.SetAllowList(holder.Load()) // a reload between WatchFile and New
+	}
+
+	p.transport = http.DefaultTransport.(*http.Transport).Clone()
+	rp := &httputil.ReverseProxy{
+		Transport: p.transport,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(up)
+			pr.SetXForwarded()
+			for _, h := range []string{headerEventID, headerSecretID, headerScheme, headerClientIP} {
+				pr.Out.Header.Del(h)
+			}
+			if ev, ok := middleware.EventFrom(pr.In.Context()); ok {
+				pr.Out.Header.Set(headerEventID, ev.ID)
+				pr.Out.Header.Set(headerSecretID, ev.SecretID)
+				pr.Out.Header.Set(headerScheme, ev.Scheme)
+				if ev.ClientIP.IsValid() {
+					pr.Out.Header.Set(headerClientIP, ev.ClientIP.String())
+				}
+			}
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			ev, _ := middleware.EventFrom(r.Context())
+			logger.Error("hookguard serve: upstream failed; event released for the sender's retry", "event_id", ev.ID, "error", err)
+			w.Header().Set("Content-Type", "application/json")
+			w.WriteHeader(http.StatusBadGateway)
+			_, _ = w.Write([]byte(`{"error":"upstream_unavailable"}` + "\n"))
+		},
+		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError),
+	}
+	p.handler = guard.Handler(rp)
+	return p, nil
+}
+
+// serve listens on addr until ctx is cancelled, then shuts down gracefully.
+func (p *proxy) serve(ctx context.Context, e *env, addr string, grace time.Duration) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           p.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          slog.NewLogLogger(p.logger.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	p.logger.Info("hookguard serve: listening", "addr", ln.Addr().String())
+	if e.listening != nil {
+		e.listening(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), grace)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	<-errc
+	p.transport.CloseIdleConnections()
+	p.logger.Info("hookguard serve: stopped")
+	return err
+}
