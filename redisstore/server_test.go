@@ -65,13 +65,14 @@ func redisBinary() (string, error) {
 type redisServer struct {
 	bin, dir string
 	port     int
+	extra    []string // more redis-server arguments
 	cmd      *exec.Cmd
 	exited   chan struct{}
 }
 
 // newRedisServer starts a server on a free port, trying a few ports in case
 // another process takes the one we picked first.
-func newRedisServer(bin string) (*redisServer, error) {
+func newRedisServer(bin string, extra ...string) (*redisServer, error) {
 	dir, err := os.MkdirTemp("", "redisstore-test-")
 	if err != nil {
 		return nil, err
@@ -82,7 +83,7 @@ func newRedisServer(bin string) (*redisServer, error) {
 		if err != nil {
 			return nil, err
 		}
-		s := &redisServer{bin: bin, dir: dir, port: port}
+		s := &redisServer{bin: bin, dir: dir, port: port, extra: extra}
 		if err := s.start(); err != nil {
 			errs = append(errs, err)
 			continue
@@ -108,10 +109,12 @@ func (s *redisServer) Addr() string { return net.JoinHostPort("127.0.0.1", strco
 // start runs redis-server on s.port and waits (10 s at most) until it
 // answers PING.
 func (s *redisServer) start() error {
-	cmd := exec.Command(s.bin,
+	args := []string{
 		"--port", strconv.Itoa(s.port), "--bind", "127.0.0.1",
 		"--save", "", "--appendonly", "no", "--dir", s.dir,
-		"--daemonize", "no", "--logfile", "", "--loglevel", "warning")
+		"--daemonize", "no", "--logfile", "", "--loglevel", "warning",
+	}
+	cmd := exec.Command(s.bin, append(args, s.extra...)...)
 	var out strings.Builder
 	cmd.Stdout = &out
 	cmd.Stderr = &out
