@@ -133,9 +133,10 @@ func BenchmarkSign(b *testing.B) {
 // BenchmarkRatio measures the verifier and the floor interleaved in blocks
 // within one loop (alternating which goes first), timing each block with
 // the thread's CPU clock, and reports verify-ns/op, floor-ns/op and their
-// ratio ("x-floor"), plus the ratio of the fastest blocks ("x-floor-min").
-// On a shared, loaded machine these are far more stable than comparing two
-// separately timed benchmarks.
+// ratio ("x-floor"). On a shared, loaded machine this is far more stable
+// than comparing two separately timed benchmarks. Targets: Standard
+// Webhooks 1 KiB <= 1.15, 16 KiB <= 1.05, rotation (two valid secrets,
+// signed by the newer) <= 1.25, all with 0 allocs/op.
 func BenchmarkRatio(b *testing.B) {
 	cases := []struct {
 		name string
@@ -175,7 +176,6 @@ func BenchmarkRatio(b *testing.B) {
 			}
 			const block = 32
 			var tv, tf time.Duration
-			minV, minF := time.Duration(1<<62), time.Duration(1<<62)
 			n := 0
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
@@ -199,15 +199,11 @@ func BenchmarkRatio(b *testing.B) {
 					dv, df = df, dv
 				}
 				tv, tf = tv+dv, tf+df
-				minV, minF = min(minV, dv), min(minF, df)
 				n += block
 			}
 			b.ReportMetric(float64(tv.Nanoseconds())/float64(n), "verify-ns/op")
 			b.ReportMetric(float64(tf.Nanoseconds())/float64(n), "floor-ns/op")
 			b.ReportMetric(float64(tv)/float64(tf), "x-floor")
-			// The fastest block of each is the least disturbed by other
-			// processes: the ratio of minima is the steadiest estimate.
-			b.ReportMetric(float64(minV)/float64(minF), "x-floor-min")
 		})
 	}
 }
