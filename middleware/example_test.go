@@ -142,3 +142,65 @@ func ExampleGuard_Check() {
 	// run the handler for evt_1 from 198.51.100.7
 	// answer 200 {"status":"duplicate"}
 }
+
+// New validates the whole Config once, at start-up: a missing keyring, a
+// negative cap or a Keep shorter than the timestamp window fail here, never
+// per request.
+func ExampleNew() {
+	_, err := middleware.New(middleware.Config{
+		Scheme:  hmac.Slack,
+		MaxBody: -1,
+	})
+	fmt.Println(err)
+	// Output:
+	// middleware: invalid Config: a Keyring is required
+	// negative MaxBody -1
+}
+
+// A deny handler replaces every refusal's response; DenialFrom says why.
+// Retry-After and the RateLimit fields are already set.
+func ExampleGuard_SetDenyHandler() {
+	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
+	guard, _ := middleware.New(middleware.Config{Scheme: hmac.Shopify, Keyring: keyring})
+	guard.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		d, _ := middleware.DenialFrom(r.Context())
+		w.WriteHeader(d.Status)
+		fmt.Fprintf(w, "refused: %s\n", d.Reason)
+	}))
+	handler := guard.Handler(http.NotFoundHandler())
+
+	req := httptest.NewRequest(http.MethodPost, "/shopify", bytes.NewReader([]byte(`{}`)))
+	req.Header.Set("X-Shopify-Hmac-Sha256", "bm90IGEgcmVhbCBzaWduYXR1cmUgb2YgMzIgYnl0ZXM=")
+	rec := httptest.NewRecorder()
+	handler.ServeHTTP(rec, req)
+	fmt.Print(rec.Code, " ", rec.Body.String())
+	// Output:
+	// 401 refused: bad_signature
+}
+
+// SetAllowList swaps the client-IP allow list while the Guard serves, for
+// example when a provider publishes new delivery addresses.
+func ExampleGuard_SetAllowList() {
+	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
+	guard, _ := middleware.New(middleware.Config{
+		Scheme:  hmac.GitHub,
+		Keyring: keyring,
+		Allow:   ipallow.MustParse("192.30.252.0/22"),
+	})
+	handler := guard.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	send := func() int {
+		body := []byte(`{"zen":"Design for failure."}`)
+		req := httptest.NewRequest(http.MethodPost, "/github", bytes.NewReader(body))
+		req.RemoteAddr = "140.82.115.9:41234"
+		_ = hmac.NewSigner(hmac.GitHub, keyring).Sign(req.Header, "", time.Now(), body)
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, req)
+		return rec.Code
+	}
+	fmt.Println(send())
+	guard.SetAllowList(ipallow.MustParse("192.30.252.0/22, 140.82.112.0/20"))
+	fmt.Println(send())
+	// Output:
+	// 403
+	// 200
+}
