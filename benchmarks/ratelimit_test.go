@@ -7,6 +7,8 @@ import (
 	"time"
 )
 
+var errRefused = errors.New("take refused under the Unlimited quota")
+
 func buildLimiter(tb testing.TB, l RateLimiter, c RateConfig) func(string) (bool, error) {
 	tb.Helper()
 	return buildLimiterCleanup(tb, tb, l, c)
@@ -89,18 +91,20 @@ func BenchmarkRateLimit(b *testing.B) {
 							}
 						}
 					}
-					b.ResetTimer()
-					b.ReportAllocs()
 					if mode == "serial" {
 						i := 0
-						for b.Loop() {
-							if ok, err := take(keys[i%n]); !ok || err != nil {
-								b.Fatalf("take refused: %v", err)
+						timeOps(b, 256, func() error {
+							ok, err := take(keys[i%n])
+							if !ok && err == nil {
+								err = errRefused
 							}
 							i++
-						}
+							return err
+						})
 						return
 					}
+					b.ReportAllocs()
+					b.ResetTimer()
 					b.RunParallel(func(pb *testing.PB) {
 						i := int(time.Now().UnixNano() % int64(n))
 						for pb.Next() {

@@ -1,8 +1,33 @@
 #!/usr/bin/env bash
-# Runs the package benchmarks and the side-by-side peer benchmarks, then writes BENCHMARKS.md.
+# make bench: the root module's package benchmarks, then the side-by-side
+# suite of benchmarks/ (hookguard vs peer libraries, IP lookup, rate limits,
+# loopback load test), which writes BENCHMARKS.md and docs/benchmarks.svg.
+#
+#   BENCHTIME   -benchtime of the root package benchmarks (default 1s); when set,
+#               also of each benchmark in each round of the side-by-side suite
+#   BENCHCOUNT  rounds of the side-by-side suite; figures are medians (default 5)
+#   PEER_BENCHTIME  -benchtime per round of the side-by-side suite (default 300ms,
+#               or BENCHTIME when that is set)
+#   LOADTEST_REQUESTS / LOADTEST_DURATION / LOADTEST_ROUNDS  bounds of the load test
+#
+# At the defaults the whole run takes about 6-8 minutes on 2 cores;
+# BENCHTIME=100ms BENCHCOUNT=3 brings it to about 2.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+PEER_BENCHTIME=${PEER_BENCHTIME:-${BENCHTIME:-300ms}}
 BENCHTIME=${BENCHTIME:-1s}
+BENCHCOUNT=${BENCHCOUNT:-5}
+LOADTEST_REQUESTS=${LOADTEST_REQUESTS:-20000}
+LOADTEST_DURATION=${LOADTEST_DURATION:-10s}
+LOADTEST_ROUNDS=${LOADTEST_ROUNDS:-3}
+
+echo "==> root package benchmarks (-benchtime $BENCHTIME)"
 go test -run '^$' -bench . -benchmem -benchtime "$BENCHTIME" ./... | tee bench-root.out
+
 if [ -f benchmarks/go.mod ]; then
-	(cd benchmarks && go run ./cmd/report -benchtime "$BENCHTIME" -out ../BENCHMARKS.md)
+	echo "==> side-by-side benchmarks ($BENCHCOUNT rounds of -benchtime $PEER_BENCHTIME) and loopback load test"
+	(cd benchmarks && go run ./cmd/report \
+		-benchtime "$PEER_BENCHTIME" -count "$BENCHCOUNT" \
+		-loadtest-requests "$LOADTEST_REQUESTS" -loadtest-duration "$LOADTEST_DURATION" -loadtest-rounds "$LOADTEST_ROUNDS" \
+		-root ../bench-root.out -out ../BENCHMARKS.md -svg ../docs/benchmarks.svg)
 fi

@@ -16,6 +16,8 @@ type Sample struct {
 	NsOp   float64
 	BOp    float64
 	Allocs float64
+	// Metrics holds the custom metrics (b.ReportMetric), by unit.
+	Metrics map[string]float64
 }
 
 // Parsed is everything read from go test -bench output.
@@ -103,6 +105,12 @@ func parseLine(line string) (Sample, bool) {
 			s.BOp = v
 		case "allocs/op":
 			s.Allocs = v
+		case "MB/s":
+		default:
+			if s.Metrics == nil {
+				s.Metrics = map[string]float64{}
+			}
+			s.Metrics[f[i+1]] = v
 		}
 	}
 	return s, seen
@@ -110,10 +118,14 @@ func parseLine(line string) (Sample, bool) {
 
 // Stat is the median of a benchmark's samples.
 type Stat struct {
-	Name           string
-	N              int // samples
+	Name string
+	N    int // samples
+	// NsOp is the median over samples of med-ns/op (the run's median chunk
+	// time, robust to preemption) where the benchmark reports it, else of ns/op.
 	NsOp, Min, Max float64
+	TotalNsOp      float64 // median of the plain ns/op (total time / b.N)
 	BOp, Allocs    float64
+	Metrics        map[string]float64 // medians of the custom metrics
 }
 
 // Medians groups samples by name and returns the median of each figure.
@@ -124,14 +136,27 @@ func Medians(samples []Sample) map[string]Stat {
 	}
 	out := make(map[string]Stat, len(by))
 	for name, ss := range by {
-		ns := make([]float64, len(ss))
-		b := make([]float64, len(ss))
-		a := make([]float64, len(ss))
-		for i, s := range ss {
-			ns[i], b[i], a[i] = s.NsOp, s.BOp, s.Allocs
+		var ns, total, b, a []float64
+		metrics := map[string][]float64{}
+		for _, s := range ss {
+			total = append(total, s.NsOp)
+			if v, ok := s.Metrics["med-ns/op"]; ok {
+				ns = append(ns, v)
+			} else {
+				ns = append(ns, s.NsOp)
+			}
+			b = append(b, s.BOp)
+			a = append(a, s.Allocs)
+			for k, v := range s.Metrics {
+				metrics[k] = append(metrics[k], v)
+			}
 		}
-		st := Stat{Name: name, N: len(ss), NsOp: median(ns), BOp: median(b), Allocs: median(a)}
+		st := Stat{Name: name, N: len(ss), NsOp: median(ns), TotalNsOp: median(total), BOp: median(b), Allocs: median(a),
+			Metrics: map[string]float64{}}
 		st.Min, st.Max = slices.Min(ns), slices.Max(ns)
+		for k, v := range metrics {
+			st.Metrics[k] = median(v)
+		}
 		out[name] = st
 	}
 	return out
