@@ -163,11 +163,11 @@ func (g *Guard) Check(ctx context.Context, req Request) *Verdict {
 	st.remoteAddr, st.tls = req.RemoteAddr, req.TLS
 	switch h := req.Header.(type) {
 	case http.Header:
-		st.hdr.h, st.header, st.lines = h, h, h
+		st.header, st.lines = h, h
 	case nil:
 		st.header, st.lines = http.Header(nil), http.Header(nil)
 	default:
-		st.hdr.other, st.header = h, h
+		st.header = h
 		if hv, ok := h.(ipallow.HeaderValues); ok {
 			st.lines = hv
 		} else {
@@ -385,11 +385,18 @@ func (g *Guard) stepBody(st *reqState, r *http.Request) error {
 // stepSignature verifies the signature against every currently valid secret
 // and derives the event ID.
 func (g *Guard) stepSignature(st *reqState) error {
-	st.hdr.err = nil
-	res, err := g.verifier.VerifyAt(&st.hdr, st.raw, st.clock(g))
-	if st.hdr.err != nil {
-		return st.hdr.err
+	h := st.header
+	if h == nil {
+		h = http.Header(nil)
 	}
+	// hmac refuses a repeated signature, timestamp or ID line (when the
+	// header map can list lines); oversized values are refused here.
+	for _, name := range g.schemeHeaders {
+		if n := len(h.Get(name)); n > maxHeaderValue {
+			return fmt.Errorf("%w: header %s is %d bytes", errMalformed, name, n)
+		}
+	}
+	res, err := g.verifier.VerifyAt(h, st.raw, st.clock(g))
 	if err != nil {
 		if r := ReasonFor(err); r == ReasonStoreUnavailable || r == ReasonAccepted {
 			// An error hmac does not classify is still a refusal of the input.
@@ -397,10 +404,7 @@ func (g *Guard) stepSignature(st *reqState) error {
 		}
 		return err
 	}
-	id, err := g.cfg.EventID(res, &st.hdr, st.raw)
-	if st.hdr.err != nil {
-		return st.hdr.err
-	}
+	id, err := g.cfg.EventID(res, h, st.raw)
 	if err != nil {
 		if ReasonFor(err) != ReasonMalformed {
 			err = fmt.Errorf("%w: event ID: %w", errMalformed, err)

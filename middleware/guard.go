@@ -16,7 +16,9 @@ type Guard struct {
 	verifier *hmac.Verifier
 	resolver ipallow.Resolver
 	allow    atomic.Pointer[ipallow.List]
-	deny     atomic.Pointer[denyBox]
+	// schemeHeaders are the headers the scheme reads, for the size check.
+	schemeHeaders []string
+	deny          atomic.Pointer[denyBox]
 }
 
 type denyBox struct{ h http.Handler }
@@ -33,6 +35,11 @@ func New(c Config) (*Guard, error) {
 		cfg:      c,
 		verifier: hmac.NewVerifier(c.Scheme, c.Keyring),
 		resolver: ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
+	}
+	for _, h := range []string{c.Scheme.SignatureHeader(), c.Scheme.TimestampHeader(), c.Scheme.IDHeader()} {
+		if h != "" {
+			g.schemeHeaders = append(g.schemeHeaders, h)
+		}
 	}
 	g.allow.Store(c.Allow)
 	g.SetDenyHandler(c.Deny)

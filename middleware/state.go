@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"net/textproto"
 	"time"
 
 	"github.com/hookguard/hookguard/hmac"
@@ -26,7 +25,6 @@ type reqState struct {
 	ipErr      error
 
 	v   Verdict
-	hdr strictHeaders
 	det detachedContext // for Complete/Release after the client went away
 	rw  recorder
 	rb  bodyReader
@@ -110,57 +108,8 @@ func (d *detachedContext) Value(key any) any           { return d.parent.Value(k
 // malformed (no provider sends signature headers anywhere near it).
 const maxHeaderValue = 8 << 10
 
-// valuer is the optional interface of framework header adapters that can list
-// every line of a header.
-type valuer interface{ Values(key string) []string }
-
-// strictHeaders is the hmac.Headers the verifier reads. It refuses
-// ambiguity: a header it is asked for that appears more than once, or whose
-// value is oversized, marks the request malformed whatever the verifier
-// concludes, so the handler can never see a different line than the one that
-// was verified.
-type strictHeaders struct {
-	h     http.Header  // net/http
-	other hmac.Headers // framework adapters
-	err   error
-}
-
-// Get implements hmac.Headers.
-func (s *strictHeaders) Get(key string) string {
-	var vs []string
-	switch {
-	case s.h != nil:
-		vs = s.h[key]
-		if vs == nil {
-			vs = s.h[textproto.CanonicalMIMEHeaderKey(key)]
-		}
-	case s.other == nil:
-		return ""
-	default:
-		if v, ok := s.other.(valuer); ok {
-			vs = v.Values(key)
-		} else {
-			return s.check(key, s.other.Get(key))
-		}
-	}
-	if len(vs) == 0 {
-		return ""
-	}
-	if len(vs) > 1 && s.err == nil {
-		s.err = fmt.Errorf("%w: header %s appears %d times", errMalformed, key, len(vs))
-	}
-	return s.check(key, vs[0])
-}
-
-func (s *strictHeaders) check(key, v string) string {
-	if len(v) > maxHeaderValue && s.err == nil {
-		s.err = fmt.Errorf("%w: header %s is %d bytes", errMalformed, key, len(v))
-	}
-	return v
-}
-
 // setRequest points the checks at a net/http request.
 func (st *reqState) setRequest(r *http.Request) {
 	st.remoteAddr, st.tls = r.RemoteAddr, r.TLS != nil
-	st.hdr.h, st.header, st.lines = r.Header, r.Header, r.Header
+	st.header, st.lines = r.Header, r.Header
 }
