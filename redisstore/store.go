@@ -131,14 +131,15 @@ func (s *Store) Claim(ctx context.Context, key string, lease time.Duration) (rep
 		return 0, fmt.Errorf("redisstore: claim: %w", ErrTooManyClaims)
 	}
 	token := s.salt + strconv.FormatUint(s.seq.Add(1), 36)
-	end := deadline(lease)
 	n, err := claimScript.Run(ctx, s.c, []string{s.key(key)}, token, millis(lease)).Int64()
 	if err != nil {
 		return 0, fmt.Errorf("redisstore: claim: %w", err)
 	}
 	switch n {
 	case claimFresh:
-		s.tokens.put(key, token, end)
+		// The local deadline is taken after the reply, so it never ends
+		// before the key's TTL does: a live claim is never swept.
+		s.tokens.put(key, token, deadline(lease))
 		return replay.Fresh, nil
 	case claimInFlight:
 		return replay.InFlight, nil
