@@ -54,7 +54,9 @@
 // go-redis or context error inside), and the Guard answers 503 with
 // Retry-After: it fails closed unless middleware.Config.FailOpen is set. Set
 // short DialTimeout, ReadTimeout and WriteTimeout on the client, so a dead
-// server costs a delivery milliseconds rather than the provider's timeout.
+// server costs a delivery milliseconds rather than the provider's timeout
+// (go-redis bounds a call by the request's context deadline only with
+// Options.ContextTimeoutEnabled).
 // A claim whose reply was lost (a timeout after Redis executed it) keeps the
 // event in flight until the lease ends; the sender's retries are answered 409
 // until then and processed afterwards.
