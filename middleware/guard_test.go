@@ -1,11 +1,14 @@
 package middleware
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"net/netip"
 	"strings"
 	"sync/atomic"
@@ -415,4 +418,70 @@ func (s *recordingStore) Complete(ctx context.Context, key string, keep time.Dur
 	_, s.hadDeadline = ctx.Deadline()
 	s.completeErr = ctx.Err()
 	return s.Store.Complete(ctx, key, keep)
+}
+
+// TestMutatorsWhileServing: SetAllowList and SetDenyHandler race with
+// requests (run with -race).
+func TestMutatorsWhileServing(t *testing.T) {
+	g := newTestGuard(t)
+	handler := g.Handler(newCounter())
+	signer := hmac.NewSigner(hmac.StandardWebhooks, testKeyring(t))
+	lists := []*ipallow.List{nil, ipallow.MustParse("192.0.2.0/24"), ipallow.MustParse("203.0.113.0/24")}
+	deny := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.WriteHeader(http.StatusTeapot) })
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for i := range 200 {
+			g.SetAllowList(lists[i%len(lists)])
+			if i%2 == 0 {
+				g.SetDenyHandler(deny)
+			} else {
+				g.SetDenyHandler(nil)
+			}
+		}
+	}()
+	for i := range 200 {
+		body := []byte(`{}`)
+		r := httptest.NewRequest(http.MethodPost, "/", bytes.NewReader(body))
+		r.RemoteAddr = "192.0.2.10:1"
+		require.NoError(t, signer.Sign(r.Header, fmt.Sprintf("m%d", i), testNow, body))
+		w := serve(handler, r)
+		switch w.Code {
+		case 200, 403, http.StatusTeapot:
+		default:
+			t.Fatalf("status %d", w.Code)
+		}
+	}
+	<-done
+}
+
+// TestHijackThroughWrapper: on a real server, http.ResponseController
+// reaches Hijack through the Guard's writer; a hijacked delivery has no
+// status the Guard can see, so its claim is released.
+func TestHijackThroughWrapper(t *testing.T) {
+	g := newTestGuard(t)
+	hijacked := make(chan error, 1)
+	srv := httptest.NewServer(g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		conn, brw, err := http.NewResponseController(w).Hijack()
+		hijacked <- err
+		if err == nil {
+			_, _ = brw.WriteString("HTTP/1.1 204 No Content\r\nConnection: close\r\n\r\n")
+			_ = brw.Flush()
+			conn.Close()
+		}
+	})))
+	defer srv.Close()
+	body := []byte(`{}`)
+	send := func() int {
+		req, _ := http.NewRequest(http.MethodPost, srv.URL, bytes.NewReader(body))
+		require.NoError(t, hmac.NewSigner(hmac.StandardWebhooks, testKeyring(t)).Sign(req.Header, "hj", testNow, body))
+		resp, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		resp.Body.Close()
+		return resp.StatusCode
+	}
+	assert.Equal(t, 204, send())
+	require.NoError(t, <-hijacked)
+	assert.Equal(t, 204, send(), "released: the retry runs again")
+	require.NoError(t, <-hijacked)
 }
