@@ -9,6 +9,7 @@ import (
 	"net/netip"
 	"strconv"
 	"testing"
+	"time"
 
 	"golang.org/x/time/rate"
 
@@ -27,6 +28,7 @@ func BenchmarkPartReplay(b *testing.B) {
 	ctx := context.Background()
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for i := range b.N {
 		k := replay.Key("standard-webhooks", keys[i])
 		m.Claim(ctx, k, DefaultLease)
@@ -40,6 +42,7 @@ func BenchmarkPartRate(b *testing.B) {
 	ip := netip.MustParseAddr("192.0.2.10")
 	ctx := context.Background()
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for range b.N {
 		l.Take(ctx, ratelimit.IPKey(ip, 0, 64))
 	}
@@ -52,6 +55,7 @@ func BenchmarkPartVerify(b *testing.B) {
 	h := s.hdrs[0]
 	b.ReportAllocs()
 	b.ResetTimer()
+	defer reportCPU(b, processCPU())
 	for range b.N {
 		if _, err := v.VerifyAt(h, s.raw, testNow); err != nil {
 			b.Fatal(err)
@@ -64,8 +68,14 @@ func BenchmarkPartState(b *testing.B) {
 	g := newTestGuard(b)
 	r, _ := http.NewRequest("POST", "/", nil)
 	b.ReportAllocs()
+	defer reportCPU(b, processCPU())
 	for range b.N {
 		st := g.newState(r.Context())
 		_ = r.WithContext(st)
 	}
+}
+
+// reportCPU reports the process CPU time per iteration since start.
+func reportCPU(b *testing.B, start time.Duration) {
+	b.ReportMetric(float64((processCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
