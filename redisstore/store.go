@@ -58,8 +58,8 @@ type StoreOptions struct {
 //
 // Each claim that Claim answers Fresh for writes a token unique to this
 // claim; the Store remembers it in process until Complete or Release. Release
-// deletes the key only if it still holds that token, and Complete overwrites
-// a key that holds another claim's token never, so a replica whose lease
+// deletes the key only if it still holds that token, and Complete never
+// overwrites a key that holds another claim's token, so a replica whose lease
 // expired mid-handler (and whose key was meanwhile claimed by another
 // replica) cannot free or complete the other replica's claim. Complete still
 // records the key as done when it expired unclaimed or was never claimed: the
