@@ -194,10 +194,15 @@ func TestGoodEdges(t *testing.T) {
 			}
 			g := newTestGuard(t, mut...)
 			h := newCounter()
-			w := serve(g.Handler(h), tt.req(t))
+			var cl int64
+			w := serve(g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				cl = r.ContentLength
+				h.ServeHTTP(w, r)
+			})), tt.req(t))
 			require.Equal(t, 200, w.Code, "body %q", w.Body.String())
 			assert.EqualValues(t, 1, h.total.Load())
 			assert.Equal(t, body, h.body)
+			assert.Equal(t, int64(len(body)), cl, "ContentLength of the restored body")
 		})
 	}
 }

@@ -213,7 +213,7 @@ func (g *Guard) initState(st *reqState, ctx context.Context) *reqState {
 
 // statePool recycles the state of Guard.Handler, which never hands it to
 // user code: the handler gets a handlerContext of its own (context, writer,
-// body reader), the deny handler an infoContext, observers, loggers,
+// body reader), the deny handler a denyContext, observers, loggers,
 // limiters and stores the request's context.
 var statePool = sync.Pool{New: func() any { return new(reqState) }}
 

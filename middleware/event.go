@@ -27,7 +27,9 @@ var stateKey = &contextKey{"hookguard-state"}
 // context ctx is or derives from.
 func EventFrom(ctx context.Context) (Event, bool) {
 	switch v := ctx.Value(stateKey).(type) {
-	case *infoContext:
+	case *eventContext:
+		return v.ev, true
+	case *denyContext:
 		if v.verified {
 			return v.ev, true
 		}
@@ -49,7 +51,7 @@ type Denial struct {
 // DenialFrom returns the refusal a deny handler is answering. ok is false
 // outside a deny handler.
 func DenialFrom(ctx context.Context) (Denial, bool) {
-	if c, ok := ctx.Value(stateKey).(*infoContext); ok && c.denied {
+	if c, ok := ctx.Value(stateKey).(*denyContext); ok {
 		return c.den, true
 	}
 	return Denial{}, false

@@ -75,8 +75,13 @@ func (g *Guard) MaxBody() int64 { return g.cfg.MaxBody }
 // Config.RequireTLS), client IP and allow list, rate limit (if a Limiter is
 // set), capped body read, signature, timestamp window and replay claim. next
 // runs with the verified Event in its context (EventFrom) and the body
-// restored; a 2xx response completes the event, anything else or a panic
+// restored (r.Body reads the buffered bytes, r.ContentLength is their
+// length); a 2xx response completes the event, anything else or a panic
 // releases it so the sender's retry is processed.
+//
+// next must not read the body or use the ResponseWriter after it returned
+// (as with any net/http handler): the body's buffer is recycled, and a late
+// read fails with http.ErrBodyReadAfterClose.
 func (g *Guard) Handler(next http.Handler) http.Handler {
 	if next == nil {
 		panic("middleware: Guard.Handler: nil handler")
@@ -113,11 +118,12 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 // serve runs next for an accepted, claimed delivery and reports its outcome.
 func (g *Guard) serve(w http.ResponseWriter, r *http.Request, st *reqState, next http.Handler) {
-	hc := &handlerContext{infoContext: infoContext{Context: r.Context(), ev: st.v.Event, verified: true}}
+	hc := &handlerContext{eventContext: eventContext{Context: r.Context(), ev: st.v.Event}}
 	r2 := r.WithContext(hc)
 	if st.bodyRead {
 		hc.rb.attach(st.raw)
 		r2.Body = &hc.rb
+		r2.ContentLength, r2.TransferEncoding = int64(len(st.raw)), nil
 	}
 	hc.rw.reset(w)
 	returned := false
@@ -152,9 +158,11 @@ func (g *Guard) respond(w http.ResponseWriter, r *http.Request, st *reqState) {
 	v.setHeaders(h)
 	if v.Reason != ReasonDuplicate {
 		if d := g.deny.Load(); d != nil {
-			d.h.ServeHTTP(w, r.WithContext(&infoContext{
-				Context: r.Context(), ev: v.Event, verified: st.verified,
-				den: Denial{Reason: v.Reason, Status: v.Status, RetryAfter: v.RetryAfter}, denied: true,
+			d.h.ServeHTTP(w, r.WithContext(&denyContext{
+				Context:  r.Context(),
+				den:      Denial{Reason: v.Reason, Status: v.Status, RetryAfter: v.RetryAfter},
+				ev:       v.Event,
+				verified: st.verified,
 			}))
 			return
 		}

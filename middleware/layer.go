@@ -69,5 +69,6 @@ func (g *Guard) withBody(w http.ResponseWriter, r *http.Request, st *reqState, n
 	}()
 	st.rb.attach(st.raw)
 	r.Body = &st.rb
+	r.ContentLength, r.TransferEncoding = int64(len(st.raw)), nil
 	next(w, r)
 }

@@ -45,20 +45,15 @@ func (st *reqState) clock(g *Guard) time.Time {
 	return st.now
 }
 
-// infoContext is the context the handler (and a deny handler) of
-// Guard.Handler run with: the request's context plus the verified Event (or
-// the Denial). It is allocated per request and never recycled, so a
-// handler may keep it.
-type infoContext struct {
+// eventContext is the context the handler of Guard.Handler runs with: the
+// request's context plus the verified Event.
+type eventContext struct {
 	context.Context
-	ev       Event
-	verified bool
-	den      Denial
-	denied   bool
+	ev Event
 }
 
 // Value implements context.Context.
-func (c *infoContext) Value(key any) any {
+func (c *eventContext) Value(key any) any {
 	if key == stateKey {
 		return c
 	}
@@ -66,14 +61,34 @@ func (c *infoContext) Value(key any) any {
 }
 
 // String implements fmt.Stringer like the context package's own types.
-func (c *infoContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard)" }
+func (c *eventContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard event)" }
+
+// denyContext is the context a deny handler runs with: the request's
+// context plus the Denial and, when the signature verified, the Event.
+type denyContext struct {
+	context.Context
+	den      Denial
+	ev       Event
+	verified bool
+}
+
+// Value implements context.Context.
+func (c *denyContext) Value(key any) any {
+	if key == stateKey {
+		return c
+	}
+	return c.Context.Value(key)
+}
+
+// String implements fmt.Stringer like the context package's own types.
+func (c *denyContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard denial)" }
 
 // handlerContext is everything Guard.Handler hands to the handler, in one
 // allocation that is never recycled: its context, the status-recording
 // writer and the body reader. The handler may keep any of them without ever
 // seeing another request's data.
 type handlerContext struct {
-	infoContext
+	eventContext
 	rw recorder
 	rb bodyReader
 }
