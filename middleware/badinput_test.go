@@ -2,10 +2,12 @@ package middleware
 
 import (
 	"bytes"
+	"context"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -14,6 +16,7 @@ import (
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/replay"
 )
 
 // TestBadInput: every hostile or broken delivery gets its status and never
@@ -132,12 +135,15 @@ func TestBadInput(t *testing.T) {
 			if tt.cfg != nil {
 				mut = append(mut, tt.cfg)
 			}
+			store := &countingStore{Store: replay.NewMemory(16)}
+			mut = append(mut, func(c *Config) { c.Replay = store })
 			g := newTestGuard(t, mut...)
 			h := newCounter()
 			w := serve(g.Handler(h), tt.req(t))
 			assert.Equal(t, tt.status, w.Code, "body %q", w.Body.String())
 			assert.Equal(t, tt.reason, reasonOf(w))
 			assert.EqualValues(t, 0, h.total.Load(), "handler must not run")
+			assert.EqualValues(t, 0, store.calls.Load(), "nothing stored for a refused delivery")
 		})
 	}
 }
@@ -229,4 +235,25 @@ func TestDefaultEventIDWithoutSignedID(t *testing.T) {
 	for id := range h.calls {
 		assert.True(t, strings.HasPrefix(id, "sha256:"), id)
 	}
+}
+
+// countingStore counts every call to the store it wraps.
+type countingStore struct {
+	replay.Store
+	calls atomic.Int64
+}
+
+func (s *countingStore) Claim(ctx context.Context, key string, lease time.Duration) (replay.State, error) {
+	s.calls.Add(1)
+	return s.Store.Claim(ctx, key, lease)
+}
+
+func (s *countingStore) Complete(ctx context.Context, key string, keep time.Duration) error {
+	s.calls.Add(1)
+	return s.Store.Complete(ctx, key, keep)
+}
+
+func (s *countingStore) Release(ctx context.Context, key string) error {
+	s.calls.Add(1)
+	return s.Store.Release(ctx, key)
 }
