@@ -45,7 +45,9 @@ type Config struct {
 	// Allow is the initial client-IP allow list. nil: every address. Swap it
 	// while serving with SetAllowList.
 	Allow *ipallow.List
-	// Limiter rate-limits deliveries by RateKey. nil: no rate limit.
+	// Limiter rate-limits deliveries by RateKey. nil: no rate limit. The
+	// RateLimit response fields go with 429 refusals only, keeping the
+	// accepted path free of header writes.
 	Limiter ratelimit.Limiter
 	// MaxBody caps the body in bytes. 0: DefaultMaxBody (1 MiB). Negative is
 	// an error.
