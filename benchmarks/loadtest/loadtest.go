@@ -24,21 +24,22 @@ import (
 	"time"
 
 	"github.com/hookguard/hookguard/benchmarks"
+	"github.com/hookguard/hookguard/middleware"
 )
 
 // Config bounds and shapes a load test. Zero fields take the defaults.
 type Config struct {
-	Requests int           // per run; default 20 000
+	Requests int           // per run; default 5 000
 	Duration time.Duration // per run, a hard stop; default 10 s
 	Workers  int           // concurrent keep-alive client workers; default 8
 	BodySize int           // bytes per delivery; default 1 KiB
-	Rounds   int           // runs of each handler, alternated; default 3
+	Rounds   int           // runs of each handler, alternated; default 10
 	Prefixes int           // allow-list size (plus 127.0.0.0/8); default 1 000
 }
 
 func (c *Config) defaults() {
 	if c.Requests <= 0 {
-		c.Requests = 20_000
+		c.Requests = 5_000
 	}
 	if c.Duration <= 0 {
 		c.Duration = 10 * time.Second
@@ -50,7 +51,7 @@ func (c *Config) defaults() {
 		c.BodySize = 1 << 10
 	}
 	if c.Rounds <= 0 {
-		c.Rounds = 3
+		c.Rounds = 10
 	}
 	if c.Prefixes <= 0 {
 		c.Prefixes = 1_000
@@ -73,16 +74,21 @@ type Run struct {
 	Elapsed  time.Duration
 	RPS      float64
 	P50, P99 time.Duration
+	// CPUPerReq is the process's CPU time (client and server together, user
+	// and system) per request: unlike req/s it does not depend on how much of
+	// the shared machine this process got.
+	CPUPerReq time.Duration
 }
 
 // Summary is the median of a handler's runs.
 type Summary struct {
-	Handler  string
-	Runs     int
-	Requests int // total over the runs
-	Failures int // total over the runs
-	RPS      float64
-	P50, P99 time.Duration
+	Handler   string
+	Runs      int
+	Requests  int // total over the runs
+	Failures  int // total over the runs
+	RPS       float64
+	P50, P99  time.Duration
+	CPUPerReq time.Duration
 }
 
 // Report is the outcome of Execute.
@@ -93,12 +99,28 @@ type Report struct {
 	Guard  Summary
 }
 
-// GuardShare is the full Guard's requests/s as a share of the bare handler's.
+// GuardShare is the full Guard's requests/s as a share of the bare
+// handler's: the median over rounds of the ratio within each round, where
+// the two runs were back to back under the same machine load. (The ratio of
+// the two medians drifts with the load of a shared machine; this does not.)
 func (r Report) GuardShare() float64 {
-	if r.Bare.RPS == 0 {
+	bare := map[int]float64{}
+	for _, run := range r.Runs {
+		if run.Handler == Bare {
+			bare[run.Round] = run.RPS
+		}
+	}
+	var shares []float64
+	for _, run := range r.Runs {
+		if b := bare[run.Round]; run.Handler == Guard && b > 0 {
+			shares = append(shares, run.RPS/b)
+		}
+	}
+	if len(shares) == 0 {
 		return 0
 	}
-	return r.Guard.RPS / r.Bare.RPS
+	sort.Float64s(shares)
+	return medianF(shares)
 }
 
 // ErrFailures is returned when any request failed: a load test whose
@@ -111,7 +133,13 @@ var ErrFailures = errors.New("loadtest: requests failed")
 func Execute(ctx context.Context, c Config, logf func(format string, args ...any)) (Report, error) {
 	c.defaults()
 	rep := Report{Config: c}
-	allow := allowText(c.Prefixes)
+	// One Guard for the whole test, as a server runs one: its replay store
+	// and rate-limit buckets carry over from round to round (every event ID
+	// is unique across rounds), so no run pays for filling a fresh store.
+	guard, err := NewGuard(allowText(c.Prefixes), c.Rounds*(c.Requests+warmups(c)))
+	if err != nil {
+		return rep, err
+	}
 	for round := range c.Rounds {
 		order := []string{Bare, Guard}
 		if round%2 == 1 {
@@ -119,13 +147,13 @@ func Execute(ctx context.Context, c Config, logf func(format string, args ...any
 		}
 		deliveries := sign(c.Requests, c.BodySize, round)
 		for _, name := range order {
-			run, err := runOne(ctx, c, name, round, deliveries, allow)
+			run, err := runOne(ctx, c, name, round, deliveries, guard)
 			if err != nil {
 				return rep, err
 			}
 			if logf != nil {
-				logf("loadtest: round %d %-12s %6d requests in %v: %.0f req/s, p50 %v, p99 %v, %d failed",
-					round+1, name, run.Requests, run.Elapsed.Round(time.Millisecond), run.RPS, run.P50, run.P99, run.Failures)
+				logf("loadtest: round %d %-12s %6d requests in %v: %.0f req/s, p50 %v, p99 %v, CPU %v/req, %d failed",
+					round+1, name, run.Requests, run.Elapsed.Round(time.Millisecond), run.RPS, run.P50, run.P99, run.CPUPerReq, run.Failures)
 			}
 			rep.Runs = append(rep.Runs, run)
 		}
@@ -160,7 +188,10 @@ func allowText(n int) string {
 	return b.String()
 }
 
-func runOne(ctx context.Context, c Config, name string, round int, deliveries []*benchmarks.Delivery, allow string) (Run, error) {
+// warmups is the number of untimed requests before each run.
+func warmups(c Config) int { return c.Workers * 4 }
+
+func runOne(ctx context.Context, c Config, name string, round int, deliveries []*benchmarks.Delivery, guard *middleware.Guard) (Run, error) {
 	var handled atomic.Int64
 	inner := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
@@ -170,11 +201,7 @@ func runOne(ctx context.Context, c Config, name string, round int, deliveries []
 	})
 	var h http.Handler = inner
 	if name == Guard {
-		g, err := NewGuard(allow, len(deliveries))
-		if err != nil {
-			return Run{}, err
-		}
-		h = g.Handler(inner)
+		h = guard.Handler(inner)
 	}
 
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
@@ -205,16 +232,16 @@ func runOne(ctx context.Context, c Config, name string, round int, deliveries []
 
 	// Warm-up, untimed: open every keep-alive connection. The warm-up
 	// deliveries have their own IDs so they never collide with timed ones.
-	warm := sign(c.Workers*4, c.BodySize, 1000+round)
+	warm := sign(warmups(c), c.BodySize, 1000+round) // IDs only the Guard run of this round uses
 	if _, err := drive(ctx, client, url, warm, c.Workers, time.Now().Add(c.Duration)); err != nil {
 		return Run{}, err
 	}
 	handled.Store(0)
 	runtime.GC() // the signing garbage is not the handler's to collect
 
-	start := time.Now()
+	start, cpu0 := time.Now(), processCPU()
 	res, err := drive(ctx, client, url, deliveries, c.Workers, start.Add(c.Duration))
-	elapsed := time.Since(start)
+	elapsed, cpu := time.Since(start), processCPU()-cpu0
 	if err != nil {
 		return Run{}, err
 	}
@@ -222,6 +249,9 @@ func runOne(ctx context.Context, c Config, name string, round int, deliveries []
 		Handled: int(handled.Load()), Elapsed: elapsed}
 	if elapsed > 0 {
 		run.RPS = float64(run.Requests) / elapsed.Seconds()
+	}
+	if run.Requests > 0 {
+		run.CPUPerReq = cpu / time.Duration(run.Requests)
 	}
 	slices.Sort(res.lat)
 	run.P50, run.P99 = percentile(res.lat, 0.50), percentile(res.lat, 0.99)
@@ -296,7 +326,7 @@ func percentile(sorted []time.Duration, q float64) time.Duration {
 func summarize(name string, runs []Run) Summary {
 	s := Summary{Handler: name}
 	var rps []float64
-	var p50, p99 []time.Duration
+	var p50, p99, cpu []time.Duration
 	for _, r := range runs {
 		if r.Handler != name {
 			continue
@@ -307,6 +337,7 @@ func summarize(name string, runs []Run) Summary {
 		rps = append(rps, r.RPS)
 		p50 = append(p50, r.P50)
 		p99 = append(p99, r.P99)
+		cpu = append(cpu, r.CPUPerReq)
 	}
 	if s.Runs == 0 {
 		return s
@@ -314,6 +345,8 @@ func summarize(name string, runs []Run) Summary {
 	sort.Float64s(rps)
 	slices.Sort(p50)
 	slices.Sort(p99)
+	slices.Sort(cpu)
+	s.CPUPerReq = cpu[len(cpu)/2]
 	s.RPS = medianF(rps)
 	s.P50 = p50[len(p50)/2]
 	s.P99 = p99[len(p99)/2]

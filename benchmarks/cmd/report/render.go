@@ -336,15 +336,15 @@ func (in *Input) writeLoad(b *strings.Builder) {
 		return
 	}
 	c := in.Load.Config
-	fmt.Fprintf(b, "`benchmarks/cmd/loadtest` logic, run in-process by the report: a server on 127.0.0.1 and a keep-alive client with %d workers in one process, %s requests of %s per run (or %v, whichever ends first), %d rounds per handler alternating which goes first; medians of the rounds. The bare handler reads the body and answers 200; the Guard wraps the same handler with Standard Webhooks verification (signatures pre-computed, a unique event ID per request), an allow list of %s random prefixes plus 127.0.0.0/8, a rate limit sized never to refuse, the timestamp window and the in-memory replay claim and completion.\n\n",
+	fmt.Fprintf(b, "`benchmarks/cmd/loadtest` logic, run in-process by the report: a server on 127.0.0.1 and a keep-alive client with %d workers in one process, %s requests of %s per run (or %v, whichever ends first), %d rounds, each running both handlers back to back and alternating which goes first; req/s and latencies are medians over the rounds, and the Guard's share is the median of the per-round ratios (two runs back to back see the same load on this shared machine). The bare handler reads the body and answers 200; the Guard wraps the same handler with Standard Webhooks verification (signatures pre-computed, a unique event ID per request), an allow list of %s random prefixes plus 127.0.0.0/8, a rate limit sized never to refuse, the timestamp window and the in-memory replay claim and completion. One Guard serves every round, as one would in a server, so its replay store carries the event IDs of earlier rounds. CPU/req is the process's CPU time (client and server together) per request: it does not depend on how much of the shared machine the process got.\n\n",
 		c.Workers, fmtInt(c.Requests), benchmarks.SizeName(c.BodySize), c.Duration, c.Rounds, fmtInt(c.Prefixes))
-	b.WriteString("| Handler | req/s | p50 | p99 | requests | failed |\n|---|--:|--:|--:|--:|--:|\n")
+	b.WriteString("| Handler | req/s | p50 | p99 | CPU/req | requests | failed |\n|---|--:|--:|--:|--:|--:|--:|\n")
 	for _, s := range []loadtest.Summary{in.Load.Bare, in.Load.Guard} {
-		fmt.Fprintf(b, "| %s | %.0f | %v | %v | %s | %d |\n", s.Handler, s.RPS, s.P50.Round(time.Microsecond), s.P99.Round(time.Microsecond), fmtInt(s.Requests), s.Failures)
+		fmt.Fprintf(b, "| %s | %.0f | %v | %v | %v | %s | %d |\n", s.Handler, s.RPS, s.P50.Round(time.Microsecond), s.P99.Round(time.Microsecond), s.CPUPerReq.Round(100*time.Nanosecond), fmtInt(s.Requests), s.Failures)
 	}
-	fmt.Fprintf(b, "\nGuard / bare: **%.1f %%** of the bare handler's requests/s.\n\nEvery run:\n\n| Round | Handler | requests | req/s | p50 | p99 |\n|--:|---|--:|--:|--:|--:|\n", 100*in.Load.GuardShare())
+	fmt.Fprintf(b, "\nGuard / bare: **%.1f %%** of the bare handler's requests/s (median of the per-round ratios).\n\nEvery run:\n\n| Round | Handler | requests | req/s | p50 | p99 | CPU/req |\n|--:|---|--:|--:|--:|--:|--:|\n", 100*in.Load.GuardShare())
 	for _, r := range in.Load.Runs {
-		fmt.Fprintf(b, "| %d | %s | %s | %.0f | %v | %v |\n", r.Round+1, r.Handler, fmtInt(r.Requests), r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond))
+		fmt.Fprintf(b, "| %d | %s | %s | %.0f | %v | %v | %v |\n", r.Round+1, r.Handler, fmtInt(r.Requests), r.RPS, r.P50.Round(time.Microsecond), r.P99.Round(time.Microsecond), r.CPUPerReq.Round(100*time.Nanosecond))
 	}
 	if in.LoadErr != nil {
 		fmt.Fprintf(b, "\n**Error:** %v\n", in.LoadErr)
