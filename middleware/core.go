@@ -253,7 +253,7 @@ func (g *Guard) post(st *reqState) error {
 }
 
 // stepTLS accepts a TLS connection, or plain HTTP from a trusted proxy that
-// reports X-Forwarded-Proto: https.
+// reports https (X-Forwarded-Proto, or Forwarded's proto).
 func (g *Guard) stepTLS(st *reqState) error {
 	st.tlsChecked = true
 	if st.tls {
@@ -269,21 +269,36 @@ func (g *Guard) stepTLS(st *reqState) error {
 	return fmt.Errorf("%w: plain http connection", errTLSRequired)
 }
 
-// forwardedProto returns the X-Forwarded-Proto value added by the nearest
-// proxy: the last comma-separated element over all lines.
+// forwardedProto returns the protocol reported by the nearest proxy: the
+// last element of X-Forwarded-Proto over all its lines or, when that header
+// is absent, the proto parameter of the last RFC 7239 Forwarded element.
 func forwardedProto(h ipallow.HeaderValues) string {
 	if h == nil {
 		return ""
 	}
-	vs := h.Values("X-Forwarded-Proto")
+	if vs := h.Values("X-Forwarded-Proto"); len(vs) > 0 {
+		return strings.TrimSpace(lastElement(vs))
+	}
+	vs := h.Values("Forwarded")
 	if len(vs) == 0 {
 		return ""
 	}
-	last := vs[len(vs)-1]
+	for pair := range strings.SplitSeq(lastElement(vs), ";") {
+		k, v, ok := strings.Cut(strings.TrimSpace(pair), "=")
+		if ok && strings.EqualFold(k, "proto") {
+			return strings.Trim(v, `"`)
+		}
+	}
+	return ""
+}
+
+// lastElement returns the last comma-separated element of a header's lines.
+func lastElement(lines []string) string {
+	last := lines[len(lines)-1]
 	if i := strings.LastIndexByte(last, ','); i >= 0 {
 		last = last[i+1:]
 	}
-	return strings.TrimSpace(last)
+	return last
 }
 
 // peerAddr parses a RemoteAddr ("ip:port" or "ip"), unmapped and unzoned.

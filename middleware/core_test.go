@@ -186,3 +186,22 @@ func TestReasonStatus(t *testing.T) {
 		assert.Contains(t, string(r.body()), `"`+string(r)+`"`)
 	}
 }
+
+func TestForwardedProto(t *testing.T) {
+	tests := []struct {
+		h    http.Header
+		want string
+	}{
+		{http.Header{}, ""},
+		{http.Header{"X-Forwarded-Proto": {"https"}}, "https"},
+		{http.Header{"X-Forwarded-Proto": {"http", "https"}}, "https"},
+		{http.Header{"X-Forwarded-Proto": {"https, http"}}, "http"},
+		{http.Header{"Forwarded": {`for=192.0.2.1;proto=https`}}, "https"},
+		{http.Header{"Forwarded": {`for=192.0.2.1;proto=https, for=10.0.0.1;proto=http`}}, "http"},
+		{http.Header{"Forwarded": {`for=192.0.2.1;Proto="https"`}}, "https"},
+		{http.Header{"Forwarded": {`for=192.0.2.1`}}, ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, forwardedProto(tt.h), "%v", tt.h)
+	}
+}
