@@ -255,6 +255,9 @@ func (g *Guard) post(st *reqState) error {
 // stepTLS accepts a TLS connection, or plain HTTP from a trusted proxy that
 // reports https (X-Forwarded-Proto, or Forwarded's proto).
 func (g *Guard) stepTLS(st *reqState) error {
+	if st.tlsChecked {
+		return nil // an earlier layer passed it
+	}
 	st.tlsChecked = true
 	if st.tls {
 		return nil
@@ -346,6 +349,9 @@ func (g *Guard) stepAllow(st *reqState) error {
 
 // stepRate takes a token for the delivery's rate-limit key.
 func (g *Guard) stepRate(st *reqState) error {
+	if st.rateChecked {
+		return nil // one token per delivery, however the layers are stacked
+	}
 	st.rateChecked = true
 	if g.cfg.Limiter == nil {
 		return nil
@@ -443,6 +449,9 @@ func (g *Guard) stepWindow(st *reqState) error {
 	if !st.verified {
 		return errMisconfigured
 	}
+	if st.windowChecked {
+		return nil
+	}
 	st.windowChecked = true
 	if st.v.Event.Timestamp.IsZero() {
 		return nil
@@ -454,6 +463,9 @@ func (g *Guard) stepWindow(st *reqState) error {
 func (g *Guard) stepClaim(st *reqState) error {
 	if !st.verified {
 		return errMisconfigured
+	}
+	if st.claimChecked {
+		return nil // claimed by an earlier layer, which completes or releases it
 	}
 	st.claimChecked = true
 	key := replay.Key(g.cfg.Source, st.v.Event.ID)

@@ -9,9 +9,11 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/ratelimit"
 )
 
 // frameworkHeaders stands for a fasthttp/fiber header adapter with Values.
@@ -204,4 +206,17 @@ func TestForwardedProto(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, forwardedProto(tt.h), "%v", tt.h)
 	}
+}
+
+// TestLayersRunOnce: a layer stacked twice (or under a second copy of the
+// chain) does its work once: one token, one claim.
+func TestLayersRunOnce(t *testing.T) {
+	g := newTestGuard(t, func(c *Config) { c.Limiter = ratelimit.NewMemory(rate.Limit(0.001), 1, 10) })
+	h := newCounter()
+	chain := g.RateLimit(g.VerifySignature(g.Deduplicate(g.RateLimit(g.VerifySignature(g.CheckWindow(g.Deduplicate(h)))))))
+	w := serve(chain, signedRequest(t, "once", testNow, []byte(`{}`)))
+	assert.Equal(t, 200, w.Code, w.Body.String())
+	assert.EqualValues(t, 1, h.total.Load())
+	w = serve(chain, signedRequest(t, "twice", testNow, []byte(`{}`)))
+	assert.Equal(t, 429, w.Code, "the bucket of one token was used once")
 }

@@ -17,6 +17,10 @@ func (g *Guard) Deduplicate(next http.Handler) http.Handler {
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st, r := g.stateOf(r)
+		if st.claimChecked {
+			next.ServeHTTP(w, r) // an outer Deduplicate holds the claim
+			return
+		}
 		if err := g.stepClaim(st); err != nil {
 			g.refuse(w, r, st, err)
 			return

@@ -15,6 +15,10 @@ func (g *Guard) VerifySignature(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st, r := g.stateOf(r)
 		g.withBody(w, r, st, func(w http.ResponseWriter, r *http.Request) {
+			if st.verified {
+				next.ServeHTTP(w, r)
+				return
+			}
 			if err := g.stepSignature(st); err != nil {
 				g.refuse(w, r, st, err)
 				return

@@ -10,10 +10,13 @@ import (
 	"github.com/hookguard/hookguard/ipallow"
 )
 
-// reqState is everything the layers of one request share. It is allocated
-// once per request and doubles as the request's context (it embeds the
-// parent and answers Value(stateKey) with itself), so layers, EventFrom and
-// DenialFrom find it without a second allocation.
+// reqState is everything the checks of one request share. In a chain of
+// single layers it is allocated per request and doubles as the request's
+// context (it embeds the parent and answers Value(stateKey) with itself),
+// so each layer and EventFrom find it. Guard.Handler and Check use the
+// same state, but Guard.Handler recycles it and never lets user code see
+// it. The ...Checked flags make every step run at most once per request,
+// however layers are stacked.
 type reqState struct {
 	context.Context // the request's own context
 
