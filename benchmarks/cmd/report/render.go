@@ -151,16 +151,32 @@ func (in *Input) Verdicts() []Verdict {
 		}
 	default:
 		share := in.Load.GuardShare()
-		v.Measured = fmt.Sprintf("%.1f %% (%.0f vs %.0f req/s)", 100*share, in.Load.Guard.RPS, in.Load.Bare.RPS)
+		v.Measured = fmt.Sprintf("%.1f %% (median of the per-round ratios; medians %.0f vs %.0f req/s)", 100*share, in.Load.Guard.RPS, in.Load.Bare.RPS)
 		v.Met = share >= targetLoad && in.LoadErr == nil
 		if share < targetLoad {
 			v.Miss = fmt.Sprintf("%.1f percentage points short", 100*(targetLoad-share))
+			if need := in.loadNeed(); need != "" {
+				v.Miss += "; " + need
+			}
 		}
 		if in.LoadErr != nil {
 			v.Miss = strings.TrimPrefix(v.Miss+"; "+in.LoadErr.Error(), "; ")
 		}
 	}
 	return append(out, v)
+}
+
+// loadNeed says what the Guard's CPU cost per request would have to be for
+// the load-test target, from the measured CPU per request.
+func (in *Input) loadNeed() string {
+	b, g := in.Load.Bare.CPUPerReq, in.Load.Guard.CPUPerReq
+	if b <= 0 || g <= 0 {
+		return ""
+	}
+	added := g - b
+	budget := time.Duration(float64(b) * (1/targetLoad - 1))
+	return fmt.Sprintf("the Guard adds %v of CPU per request (client and server together take %v bare); %.0f %% needs at most %v added",
+		added.Round(100*time.Nanosecond), b.Round(100*time.Nanosecond), 100*targetLoad, budget.Round(100*time.Nanosecond))
 }
 
 // WriteMarkdown renders BENCHMARKS.md.
@@ -446,10 +462,16 @@ func fmtNum(v float64) string {
 }
 
 func fmtRatio(r float64) string {
-	if math.IsNaN(r) {
+	switch {
+	case math.IsNaN(r):
 		return "–"
+	case r >= 100:
+		return strconv.FormatFloat(r, 'f', 0, 64) + " ×"
+	case r >= 0.1:
+		return strconv.FormatFloat(r, 'f', 2, 64) + " ×"
+	default:
+		return strconv.FormatFloat(r, 'g', 2, 64) + " ×"
 	}
-	return strconv.FormatFloat(r, 'f', 2, 64) + " ×"
 }
 
 // fmtInt writes n with thin thousands separators: 100 000.

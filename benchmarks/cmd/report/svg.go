@@ -26,6 +26,9 @@ type Panel struct {
 	// floor at 1.0 or a target).
 	Mark      float64
 	MarkLabel string
+	// Cap, if > 0, is the largest value drawn to scale on a linear axis;
+	// longer bars stop at the edge, marked as cut.
+	Cap float64
 }
 
 var kindColor = []string{"#1f6feb", "#8b949e", "#2da44e"}
@@ -97,6 +100,9 @@ func drawPanel(b *strings.Builder, p Panel, y int) {
 	if maxV <= 0 {
 		maxV = 1
 	}
+	if p.Cap > 0 && !p.Log && maxV > p.Cap {
+		maxV = p.Cap
+	}
 	x0 := labelWidth
 	span := float64(svgWidth - labelWidth - textWidth)
 	scale := func(v float64) float64 {
@@ -104,7 +110,7 @@ func drawPanel(b *strings.Builder, p Panel, y int) {
 			return 0
 		}
 		if !p.Log {
-			return span * v / maxV
+			return span * min(v, maxV) / maxV
 		}
 		lo := math.Floor(math.Log10(minV))
 		hi := math.Log10(maxV)
@@ -121,7 +127,14 @@ func drawPanel(b *strings.Builder, p Panel, y int) {
 		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", x0-8, by+12, esc(bar.Label))
 		wdt := scale(bar.Value)
 		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>`+"\n", x0, by, wdt, barHeight, kindColor[bar.Kind])
-		fmt.Fprintf(b, `<text x="%.1f" y="%d">%s</text>`+"\n", float64(x0)+wdt+6, by+12, esc(bar.Text))
+		text := bar.Text
+		if !p.Log && bar.Value > maxV {
+			// cut: a zig-zag at the end of the bar
+			ex := float64(x0) + wdt
+			fmt.Fprintf(b, `<path d="M%.1f %d l-6 4 l6 4 l-6 4 l6 4" stroke="#ffffff" stroke-width="2" fill="none"/>`+"\n", ex-4, by)
+			text += " (off scale)"
+		}
+		fmt.Fprintf(b, `<text x="%.1f" y="%d">%s</text>`+"\n", float64(x0)+wdt+6, by+12, esc(text))
 	}
 	if p.Mark > 0 {
 		mx := float64(x0) + scale(p.Mark)
