@@ -360,7 +360,7 @@ func (d *demo) script(ctx context.Context, url string) []demoRow {
 		}
 	}
 	over := &outgoing{id: "msg_demo_burst_over", key: d.newKey, from: demoBurstIP}
-	add(fmt.Sprintf("burst: delivery %d from one IP (%d/%d before it accepted)", demoBurst+1, accepted, demoBurst), 429, "rate_limited", over)
+	add(fmt.Sprintf("burst: delivery %d from one IP, after %d accepted", demoBurst+1, accepted), 429, "rate_limited", over)
 	if accepted != demoBurst {
 		rows[len(rows)-1].gotReason += fmt.Sprintf(" (only %d of the burst accepted)", accepted)
 	}
@@ -377,7 +377,8 @@ func (d *demo) script(ctx context.Context, url string) []demoRow {
 }
 
 func printDemo(w io.Writer, rows []demoRow) bool {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	var buf bytes.Buffer
+	tw := tabwriter.NewWriter(&buf, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "#\tDELIVERY\tEXPECTED\tGOT\tOK\tDETAIL")
 	all := true
 	for i, r := range rows {
@@ -388,6 +389,9 @@ func printDemo(w io.Writer, rows []demoRow) bool {
 		fmt.Fprintf(tw, "%d\t%s\t%d %s\t%d %s\t%s\t%s\n", i+1, r.what, r.wantStatus, r.wantReason, r.gotStatus, r.gotReason, mark, r.detail)
 	}
 	_ = tw.Flush()
+	for _, line := range strings.SplitAfter(buf.String(), "\n") {
+		fmt.Fprint(w, strings.TrimRight(line, " \n")+strings.Repeat("\n", strings.Count(line, "\n")))
+	}
 	return all
 }
 

@@ -34,7 +34,7 @@ func TestDemo(t *testing.T) {
 		{"rotation: signed with the old key", "200 accepted"},
 		{"rotation: signed with the new key", "200 accepted"},
 		{"after Revoke: signed with the old key", "401 bad_signature"},
-		{"burst: delivery 21 from one IP (20/20 before it accepted)", "429 rate_limited"},
+		{"burst: delivery 21 from one IP, after 20 accepted", "429 rate_limited"},
 		{"client 198.51.100.7 via the trusted proxy", "403 not_allowed"},
 		{"outsider sends X-Forwarded-For", "403 not_allowed"},
 		{"oversized body", "413 too_large"},
