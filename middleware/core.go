@@ -412,10 +412,8 @@ func (g *Guard) stepSignature(st *reqState) error {
 	}
 	// hmac refuses a repeated signature, timestamp or ID line (when the
 	// header map can list lines); oversized values are refused here.
-	for _, name := range g.schemeHeaders {
-		if n := len(h.Get(name)); n > maxHeaderValue {
-			return fmt.Errorf("%w: header %s is %d bytes", errMalformed, name, n)
-		}
+	if err := g.checkHeaderSizes(h); err != nil {
+		return err
 	}
 	res, err := g.verifier.VerifyAt(h, st.raw, st.clock(g))
 	if err != nil {
@@ -441,6 +439,25 @@ func (g *Guard) stepSignature(st *reqState) error {
 		ev.Scheme = res.Scheme
 	}
 	st.verified = true
+	return nil
+}
+
+// checkHeaderSizes refuses an oversized value of a header the scheme reads
+// before the verifier parses it (a signature header of thousands of
+// candidates would cost as many decodes).
+func (g *Guard) checkHeaderSizes(h hmac.Headers) error {
+	hh, ok := h.(http.Header)
+	for _, name := range g.schemeHeaders {
+		if ok {
+			for _, v := range hh[name] { // canonical name: one map lookup
+				if len(v) > maxHeaderValue {
+					return fmt.Errorf("%w: header %s is %d bytes", errMalformed, name, len(v))
+				}
+			}
+		} else if n := len(h.Get(name)); n > maxHeaderValue {
+			return fmt.Errorf("%w: header %s is %d bytes", errMalformed, name, n)
+		}
+	}
 	return nil
 }
 

@@ -38,7 +38,7 @@ func New(c Config) (*Guard, error) {
 	}
 	for _, h := range []string{c.Scheme.SignatureHeader(), c.Scheme.TimestampHeader(), c.Scheme.IDHeader()} {
 		if h != "" {
-			g.schemeHeaders = append(g.schemeHeaders, h)
+			g.schemeHeaders = append(g.schemeHeaders, http.CanonicalHeaderKey(h))
 		}
 	}
 	g.allow.Store(c.Allow)
