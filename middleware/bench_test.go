@@ -142,37 +142,91 @@ func BenchmarkGuard(b *testing.B) {
 	b.ReportMetric(float64(cpu.Nanoseconds())/float64(b.N), "cpu-ns/op")
 }
 
-// BenchmarkVerifyFloor is the floor the Guard is measured against: the same
+// floor is the verification floor the Guard is measured against: the same
 // signed bytes ("{id}.{timestamp}.{body}", 1 KiB body) through a pooled,
 // pre-keyed HMAC-SHA256, the header's base64 MAC decoded, compared with
-// hmac.Equal.
+// hmac.Equal. It allocates nothing.
+type floor struct {
+	body, sigText []byte
+	id, ts        string
+	pool          sync.Pool
+	want, sum     [sha256.Size]byte
+	scratch       [64]byte
+}
+
+func newFloor(s *benchSetup) *floor {
+	h := s.hdrs[0]
+	f := &floor{
+		body:    s.raw,
+		sigText: []byte(h.Get("Webhook-Signature")[len("v1,"):]),
+		id:      h.Get("Webhook-Id"),
+		ts:      h.Get("Webhook-Timestamp"),
+	}
+	f.pool.New = func() any { return hmac.New(sha256.New, testKey) }
+	return f
+}
+
+// verify runs the floor once.
+func (f *floor) verify(tb testing.TB) {
+	mac := f.pool.Get().(hash.Hash)
+	mac.Reset()
+	prefix := append(append(append(append(f.scratch[:0], f.id...), '.'), f.ts...), '.')
+	mac.Write(prefix)
+	mac.Write(f.body)
+	got := mac.Sum(f.sum[:0])
+	f.pool.Put(mac)
+	n, err := base64.StdEncoding.Decode(f.want[:], f.sigText)
+	if err != nil || !hmac.Equal(got, f.want[:n]) {
+		tb.Fatal("floor: mismatch", err)
+	}
+}
+
+// BenchmarkVerifyFloor is the floor alone (see floor).
 func BenchmarkVerifyFloor(b *testing.B) {
-	body := bytes.Repeat([]byte("a"), 1024)
-	s := newBenchSetup(b, 1)
-	sig := s.hdrs[0].Get("Webhook-Signature")
-	id, ts := s.hdrs[0].Get("Webhook-Id"), s.hdrs[0].Get("Webhook-Timestamp")
-	sigText := []byte(sig[len("v1,"):])
-	pool := sync.Pool{New: func() any { return hmac.New(sha256.New, testKey) }}
-	var want, sum [sha256.Size]byte
-	var scratch [64]byte
+	f := newFloor(newBenchSetup(b, 1))
 	b.ReportAllocs()
 	b.SetBytes(1024)
 	b.ResetTimer()
-	start := processCPU()
-	defer func() { b.ReportMetric(float64((processCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/op") }()
+	defer reportCPU(b, processCPU())
 	for range b.N {
-		mac := pool.Get().(hash.Hash)
-		mac.Reset()
-		prefix := append(append(append(append(scratch[:0], id...), '.'), ts...), '.')
-		mac.Write(prefix)
-		mac.Write(body)
-		got := mac.Sum(sum[:0])
-		pool.Put(mac)
-		n, err := base64.StdEncoding.Decode(want[:], sigText)
-		if err != nil || !hmac.Equal(got, want[:n]) {
-			b.Fatal("mismatch", err)
-		}
+		f.verify(b)
 	}
+}
+
+// BenchmarkGuardVsFloor interleaves blocks of 64 floor verifications and
+// 64 Guard deliveries (the BenchmarkGuard setup) and reports both per-op
+// times and their ratio. On a shared machine, whose load drifts between
+// two separate benchmarks, the interleaved ratio is the steadier figure.
+func BenchmarkGuardVsFloor(b *testing.B) {
+	const block = 64 // divides benchBatch
+	s := newBenchSetup(b, b.N)
+	f := newFloor(s)
+	var tGuard, tFloor time.Duration
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; {
+		if i > 0 && i%benchBatch == 0 {
+			b.StopTimer()
+			s.sign(b, i)
+			b.StartTimer()
+		}
+		n := min(block, b.N-i)
+		t0 := time.Now()
+		for range n {
+			f.verify(b)
+		}
+		t1 := time.Now()
+		for j := range n {
+			s.serveOne(b, i+j)
+		}
+		t2 := time.Now()
+		tFloor += t1.Sub(t0)
+		tGuard += t2.Sub(t1)
+		i += n
+	}
+	b.ReportMetric(float64(tGuard.Nanoseconds())/float64(b.N), "guard-ns/op")
+	b.ReportMetric(float64(tFloor.Nanoseconds())/float64(b.N), "floor-ns/op")
+	b.ReportMetric(float64(tGuard)/float64(tFloor), "guard/floor")
 }
 
 // TestGuardAllocs bounds the allocations of one accepted delivery.
