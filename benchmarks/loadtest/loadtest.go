@@ -136,7 +136,7 @@ func Execute(ctx context.Context, c Config, logf func(format string, args ...any
 	// One Guard for the whole test, as a server runs one: its replay store
 	// and rate-limit buckets carry over from round to round (every event ID
 	// is unique across rounds), so no run pays for filling a fresh store.
-	guard, err := NewGuard(allowText(c.Prefixes), c.Rounds*(c.Requests+warmups(c)))
+	guard, err := benchmarks.NewGuard(benchmarks.AllowText(c.Prefixes), c.Rounds*(c.Requests+warmups(c)))
 	if err != nil {
 		return rep, err
 	}
@@ -175,17 +175,6 @@ func sign(n, size, round int) []*benchmarks.Delivery {
 		out[i] = benchmarks.NewDelivery(benchmarks.StandardWebhooks, fmt.Sprintf("msg_r%d_%07d", round, i), now, body)
 	}
 	return out
-}
-
-// allowText is the allow list: n random prefixes plus the loopback range.
-func allowText(n int) string {
-	var b bytes.Buffer
-	for _, p := range benchmarks.Prefixes(n) {
-		b.WriteString(p.String())
-		b.WriteByte('\n')
-	}
-	b.WriteString("127.0.0.0/8\n")
-	return b.String()
 }
 
 // warmups is the number of untimed requests before each run.

@@ -52,7 +52,7 @@ func TestExecuteStopsAtDuration(t *testing.T) {
 // a tampered body, a replayed event ID and an address outside the allow list
 // never reach the handler.
 func TestGuardRefusesWhatItShould(t *testing.T) {
-	g, err := NewGuard("192.0.2.0/24\n", 10)
+	g, err := benchmarks.NewGuard("192.0.2.0/24\n", 10)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -220,6 +220,7 @@ func (in *Input) WriteMarkdown(w io.Writer) error {
 	in.writeVerify(&b)
 	in.writeIP(&b)
 	in.writeRate(&b)
+	in.writeGuard(&b)
 	in.writeLoad(&b)
 	in.writePeers(&b)
 	in.writeProblems(&b)
@@ -341,6 +342,37 @@ func (in *Input) writeRate(b *strings.Builder) {
 		if l.Note != "" {
 			fmt.Fprintf(b, "- %s: %s.\n", l.Name, l.Note)
 		}
+	}
+	b.WriteString("\n")
+}
+
+func (in *Input) writeGuard(b *strings.Builder) {
+	bare, okB := in.Stats["Guard/bare"]
+	g, okG := in.Stats["Guard/guard"]
+	fl, okF := in.Stats[verifyKey(benchmarks.StandardWebhooks, 1<<10, "floor")]
+	if !okB && !okG {
+		return
+	}
+	b.WriteString("## Full Guard in-process\n\n")
+	b.WriteString("One 1 KiB Standard Webhooks delivery through `ServeHTTP` with a prepared request and a discarding ResponseWriter, no network: the bare handler, and the same handler behind the load test's Guard (allow list of 1 000 prefixes, rate limit, capped body read, signature, window, replay claim and completion; a unique event ID per request). The difference is the Guard's own cost. For scale, issue 6 asks for ≤ 2.5 × the 1 KiB verify floor and ≤ 10 allocs/op.\n\n")
+	b.WriteString("| Handler | ns/op | B/op | allocs/op |\n|---|--:|--:|--:|\n")
+	for _, r := range []struct {
+		name, key string
+		st        Stat
+		ok        bool
+	}{{"bare handler", "Guard/bare", bare, okB}, {"**full Guard**", "Guard/guard", g, okG}} {
+		if !r.ok {
+			fmt.Fprintf(b, "| %s | %s | | |\n", r.name, in.missing(r.key))
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %s | %s | %s |\n", r.name, fmtNs(r.st.NsOp), fmtNum(r.st.BOp), fmtNum(r.st.Allocs))
+	}
+	if okB && okG {
+		fmt.Fprintf(b, "\nThe Guard adds %s ns per delivery", fmtNs(g.NsOp-bare.NsOp))
+		if okF {
+			fmt.Fprintf(b, "; the whole Guard takes %.2f × the 1 KiB Standard Webhooks verify floor (%s ns)", g.NsOp/fl.NsOp, fmtNs(fl.NsOp))
+		}
+		b.WriteString(".\n")
 	}
 	b.WriteString("\n")
 }

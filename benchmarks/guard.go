@@ -1,7 +1,8 @@
-package loadtest
+package benchmarks
 
 import (
-	"github.com/hookguard/hookguard/benchmarks"
+	"strings"
+
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/middleware"
@@ -10,12 +11,12 @@ import (
 	"golang.org/x/time/rate"
 )
 
-// NewGuard returns the full Guard of the load test: Standard Webhooks with
+// NewGuard returns the full Guard of the load test and BenchmarkGuard: Standard Webhooks with
 // the fixture secret, the allow list parsed from allow, a rate limit sized
 // never to refuse n deliveries from one address, and a fresh in-memory
 // replay store large enough for n unique event IDs.
 func NewGuard(allow string, n int) (*middleware.Guard, error) {
-	kr, err := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: benchmarks.KeyFor(benchmarks.StandardWebhooks)})
+	kr, err := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: KeyFor(StandardWebhooks)})
 	if err != nil {
 		return nil, err
 	}
@@ -31,4 +32,16 @@ func NewGuard(allow string, n int) (*middleware.Guard, error) {
 		Limiter: ratelimit.NewMemory(rate.Limit(budget), budget, 1024),
 		Replay:  replay.NewMemory(max(budget, middleware.DefaultReplayCapacity)),
 	})
+}
+
+// AllowText is an allow list of n deterministic random prefixes (Prefixes)
+// plus the loopback range, one per line, as ipallow.Parse reads it.
+func AllowText(n int) string {
+	var b strings.Builder
+	for _, p := range Prefixes(n) {
+		b.WriteString(p.String())
+		b.WriteByte('\n')
+	}
+	b.WriteString("127.0.0.0/8\n")
+	return b.String()
 }
