@@ -24,9 +24,10 @@ type Guard struct {
 type denyBox struct{ h http.Handler }
 
 // New validates c once, applies the defaults of its zero fields and returns
-// a Guard. It fails on a missing Scheme or Keyring, a negative MaxBody,
-// Lease, Keep or RetryAfter, an invalid ClientIPHeader, a Keep
-// shorter than the window or a Lease longer than Keep.
+// a Guard. It fails on a missing Scheme or Keyring; a negative MaxBody,
+// Lease, Keep, StoreTimeout or RetryAfter; an invalid ClientIPHeader; a Keep
+// shorter than the window (Past+Future) or a Lease longer than Keep. All
+// problems are reported at once.
 func New(c Config) (*Guard, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
