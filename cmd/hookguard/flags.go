@@ -67,7 +67,7 @@ func failf(fs *flag.FlagSet, e *env, format string, a ...any) int {
 func presets() []hmac.Scheme {
 	return []hmac.Scheme{
 		hmac.StandardWebhooks, hmac.Svix, hmac.Stripe, hmac.GitHub,
-		hmac.Slack, hmac.Shopify, hmac.Paddle,
+		hmac.Slack, hmac.Shopify, hmac.Paddle, hmac.GitLab,
 	}
 }
 

@@ -132,3 +132,18 @@ func TestSendErrors(t *testing.T) {
 		})
 	}
 }
+
+// TestSendGitLabToken sends the shared token of the GitLab scheme (which
+// sign refuses to print) and checks the receiver sees it.
+func TestSendGitLabToken(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		got = r.Header.Get("X-Gitlab-Token")
+	}))
+	defer srv.Close()
+	r := runCLI(t, map[string]string{"GL": testPlain}, "", "send", "-scheme", "gitlab", "-secret-env", "GL", srv.URL)
+	if r.code != exitOK || got != testPlain {
+		t.Fatalf("code %d, token received %v\n%s%s", r.code, got == testPlain, r.stdout, r.stderr)
+	}
+	assertNoSecret(t, r)
+}

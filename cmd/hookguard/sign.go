@@ -80,9 +80,12 @@ read from an environment variable or a file and is never printed.`, `
 	if fs.NArg() > 1 {
 		return usageError(fs, e, "at most one body file, got %d arguments", fs.NArg())
 	}
-	_, signer, err := d.signer(e)
+	scheme, signer, err := d.signer(e)
 	if err != nil {
 		return usageError(fs, e, "%v", err)
+	}
+	if scheme.Name() == hmac.GitLab.Name() {
+		return usageError(fs, e, "the %s scheme sends the secret itself as a token; sign never prints secrets (use send)", scheme.Name())
 	}
 	body, file, err := readInput(e, fs.Args())
 	if err != nil {

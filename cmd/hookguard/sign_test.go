@@ -50,6 +50,9 @@ var (
 func TestSignEveryPreset(t *testing.T) {
 	body := `{"type":"invoice.paid","n":1}`
 	for _, s := range presets() {
+		if s.Name() == hmac.GitLab.Name() {
+			continue // a shared token: sign refuses to print it (TestSignErrors)
+		}
 		t.Run(s.Name(), func(t *testing.T) {
 			secret := testPlain
 			if _, err := s.ParseKey(secret); err != nil {
@@ -139,6 +142,7 @@ func TestSignErrors(t *testing.T) {
 		{"bad ID", []string{"sign", "-secret-env", "HG_SECRET", "-id", "has space"}, "event ID"},
 		{"two files", []string{"sign", "-secret-env", "HG_SECRET", "a", "b"}, "at most one body file"},
 		{"bad secret label", []string{"sign", "-secret-env", "=X"}, "want NAME or ID=NAME"},
+		{"shared token", []string{"sign", "-scheme", "gitlab", "-secret-env", "PLAIN"}, "sign never prints secrets"},
 	}
 	vars["PLAIN"] = testPlain
 	for _, tt := range tests {
