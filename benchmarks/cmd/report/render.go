@@ -425,7 +425,7 @@ func (in *Input) writePeers(b *strings.Builder) {
 		}
 		fmt.Fprintf(b, "| `%s` | %s | %s |\n", p.path, v, p.what)
 	}
-	b.WriteString("\nEach is the newest major version the Go module proxy served when this suite was written: go-github v85, paddle-go-sdk v5 and tollbooth v8 were not served; `github.com/svix/svix-webhooks` has no v2 Go module (its 2.x line exists for other languages only). Shopify's format has no Go peer here, so hookguard's Shopify preset is covered by its own package benchmarks only.\n\n")
+	b.WriteString("\nEach is the newest major version the Go module proxy would serve here. The proxy refused `github.com/didip/tollbooth/v8`, `github.com/PaddleHQ/paddle-go-sdk/v5` and `github.com/go-playground/webhooks/v7` (403 \"not available\"), so the v7, v4 and v6 lines are measured; `go-github/v85`, `stripe-go/v86` and a Go `svix-webhooks/v2` do not exist (404). svix is fed the Standard Webhooks headers (`webhook-*`), which it accepts as well as its own `svix-*` names; the signed content and encoding are identical. Shopify's format has no Go peer here, so hookguard's Shopify preset is covered by its own package benchmarks only.\n\n")
 }
 
 func (in *Input) writeProblems(b *strings.Builder) {
