@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -50,6 +51,8 @@ type serveConfig struct {
 	replayCap    int
 	logLevel     string
 	shutdown     time.Duration
+	tlsCert      string
+	tlsKey       string
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
@@ -97,6 +100,8 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	fs.IntVar(&c.replayCap, "replay-capacity", middleware.DefaultReplayCapacity, "event IDs remembered in memory")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight deliveries may finish on shutdown")
+	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with -tls-key)")
+	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key `FILE` for -tls-cert")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
 	}
@@ -117,6 +122,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 // proxy is a configured serve: the Guard in front of the reverse proxy.
 type proxy struct {
 	handler   http.Handler
+	tls       *tls.Config     // nil: plain HTTP
 	transport *http.Transport // to the upstream; idle connections closed on shutdown
 	logger    *slog.Logger
 	stopWatch func() // stops the allow-list watcher and waits for it
@@ -189,6 +195,16 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	}
 
 	p := &proxy{logger: logger, stopWatch: func() {}}
+	if (c.tlsCert == "") != (c.tlsKey == "") {
+		return nil, errors.New("-tls-cert and -tls-key go together")
+	}
+	if c.tlsCert != "" {
+		cert, err := tls.LoadX509KeyPair(c.tlsCert, c.tlsKey)
+		if err != nil {
+			return nil, fmt.Errorf("-tls-cert/-tls-key: %w", err)
+		}
+		p.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	}
 	var guardRef atomic.Pointer[middleware.Guard] // for the watcher's goroutine
 	var holder *ipallow.Holder
 	watchCtx, cancelWatch := context.WithCancel(ctx)
@@ -281,7 +297,11 @@ func (p *proxy) serve(ctx context.Context, e *env, addr string, grace time.Durat
 		ErrorLog:          slog.NewLogLogger(p.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	p.logger.Info("hookguard serve: listening", "addr", ln.Addr().String())
+	if p.tls != nil {
+		srv.TLSConfig = p.tls
+		ln = tls.NewListener(ln, p.tls)
+	}
+	p.logger.Info("hookguard serve: listening", "addr", ln.Addr().String(), "tls", p.tls != nil)
 	if e.listening != nil {
 		e.listening(ln.Addr().String())
 	}

@@ -65,6 +65,7 @@ type serveHarness struct {
 	tick     chan time.Time
 	reloaded chan error
 	client   *http.Client
+	scheme   string // "http" (default) or "https"
 }
 
 func startServe(t *testing.T, vars map[string]string, args ...string) *serveHarness {
@@ -125,7 +126,11 @@ func (h *serveHarness) deliver(key []byte, id, from, body string, extra ...strin
 
 func (h *serveHarness) post(hdr http.Header, body string) (int, string) {
 	h.t.Helper()
-	req, err := http.NewRequest(http.MethodPost, "http://"+h.addr+"/hooks/billing", strings.NewReader(body))
+	scheme := h.scheme
+	if scheme == "" {
+		scheme = "http"
+	}
+	req, err := http.NewRequest(http.MethodPost, scheme+"://"+h.addr+"/hooks/billing", strings.NewReader(body))
 	if err != nil {
 		h.t.Fatal(err)
 	}
