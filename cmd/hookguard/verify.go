@@ -11,12 +11,14 @@ import (
 	"time"
 
 	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/replay"
 )
 
 func runVerify(_ context.Context, e *env, args []string) int {
 	var (
 		schemeName string
 		secrets    secretFlags
+		window     time.Duration
 	)
 	fs := newFlagSet("verify", "[flags] [REQUEST_FILE|-]", `
 Read a captured raw HTTP request (request line, headers, blank line, body; a
@@ -29,16 +31,23 @@ it does not, 2 on a usage error.
 
 Give several secrets to check a rotation: -secret-env old=HG_OLD
 -secret-env new=HG_NEW reports "old" or "new". A request without
-Content-Length takes the rest of the input as its body.`, `
+Content-Length takes the rest of the input as its body. With -window, a
+signed timestamp further than that from now (either way) is also a failure
+(reason stale or future), as a Guard would answer.`, `
   hookguard verify -secret-env HG_SECRET captured.http
-  hookguard verify -scheme stripe -secret-env old=STRIPE_OLD -secret-env new=STRIPE_NEW < req.txt`)
+  hookguard verify -scheme stripe -secret-env old=STRIPE_OLD -secret-env new=STRIPE_NEW < req.txt
+  hookguard verify -secret-env HG_SECRET -window 5m captured.http`)
 	fs.StringVar(&schemeName, "scheme", hmac.StandardWebhooks.Name(), "provider wire format: "+schemeNames())
 	secrets.register(fs)
+	fs.DurationVar(&window, "window", 0, "also check the signed timestamp is within this of now, past and future (0: not checked)")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
 	}
 	if fs.NArg() > 1 {
 		return usageError(fs, e, "at most one request file, got %d arguments", fs.NArg())
+	}
+	if window < 0 {
+		return usageError(fs, e, "-window must not be negative")
 	}
 	scheme, err := lookupScheme(schemeName)
 	if err != nil {
@@ -75,6 +84,23 @@ Content-Length takes the rest of the input as its body.`, `
 	}
 	if !res.Timestamp.IsZero() {
 		fmt.Fprintf(w, "timestamp: %s (%s)\n", res.Timestamp.UTC().Format(time.RFC3339), age(res.Timestamp, now))
+	}
+	if window > 0 {
+		if res.Timestamp.IsZero() {
+			fmt.Fprintf(w, "window:    not applicable (%s signs no timestamp)\n", scheme.Name())
+			return exitOK
+		}
+		if err := (replay.Window{Past: window, Future: window}).Check(res.Timestamp, now); err != nil {
+			reason := "stale"
+			if errors.Is(err, replay.ErrFuture) {
+				reason = "future"
+			}
+			fmt.Fprintf(w, "window:    outside ±%s\n", window)
+			fmt.Fprintf(w, "reason:    %s\n", reason)
+			fmt.Fprintf(w, "detail:    %v\n", err)
+			return exitFail
+		}
+		fmt.Fprintf(w, "window:    inside ±%s\n", window)
 	}
 	return exitOK
 }

@@ -26,6 +26,7 @@ func TestVerify(t *testing.T) {
 	body := `{"type":"user.created"}`
 	signedOld := signedRequest(t, vars, body, "-secret-env", "HG_OLD")
 	signedNew := signedRequest(t, vars, body, "-secret-env", "HG_NEW")
+	signedAhead := signedRequest(t, vars, body, "-secret-env", "HG_OLD", "-timestamp", "1800000600") // 10 min ahead
 
 	tests := []struct {
 		name    string
@@ -64,6 +65,21 @@ func TestVerify(t *testing.T) {
 			name: "missing signature header", request: strings.Replace(signedOld, "Webhook-Signature:", "X-Removed:", 1),
 			args: []string{"-secret-env", "HG_OLD"}, code: exitFail,
 			want: []string{"reason:    missing_header", "Webhook-Signature"},
+		},
+		{
+			name: "inside the window", request: signedOld,
+			args: []string{"-secret-env", "HG_OLD", "-window", "1m"}, code: exitOK,
+			want: []string{"verified:  yes", "window:    inside ±1m0s"},
+		},
+		{
+			name: "stale for the window", request: signedOld,
+			args: []string{"-secret-env", "HG_OLD", "-window", "5s"}, code: exitFail,
+			want: []string{"verified:  yes", "window:    outside ±5s", "reason:    stale", "by 5s"},
+		},
+		{
+			name: "future for the window", request: signedAhead,
+			args: []string{"-secret-env", "HG_OLD", "-window", "5m"}, code: exitFail,
+			want: []string{"timestamp: 2027-01-15T08:10:00Z (10m0s in the future)", "window:    outside ±5m0s", "reason:    future"},
 		},
 		{
 			name: "malformed signature", request: strings.Replace(signedOld, "Webhook-Timestamp: 1799999990", "Webhook-Timestamp: +1799999990", 1),
