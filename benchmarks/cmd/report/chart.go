@@ -38,8 +38,10 @@ func (in *Input) Panels() []Panel {
 				p.Bars = append(p.Bars, Bar{Label: string(s) + " · " + v.Key, Value: r, Text: text, Kind: kindIndex(v.Kind)})
 			}
 		}
-		p.Bars = append(p.Bars, Bar{Label: "floor (any format)", Value: 1, Text: "1.00×", Kind: 2})
-		out = append(out, p)
+		if len(p.Bars) > 0 {
+			p.Bars = append(p.Bars, Bar{Label: "floor (any format)", Value: 1, Text: "1.00×", Kind: 2})
+			out = append(out, p)
+		}
 	}
 
 	ip := Panel{Title: "IP allow-list lookup: ns/op (log scale, lower is better)", Log: true}
@@ -51,7 +53,9 @@ func (in *Input) Panels() []Panel {
 			}
 		}
 	}
-	out = append(out, ip)
+	if len(ip.Bars) > 0 {
+		out = append(out, ip)
+	}
 
 	rl := Panel{Title: "Rate limit, one take: ns/op (lower is better)"}
 	for _, n := range benchmarks.KeyCounts {
@@ -64,7 +68,9 @@ func (in *Input) Panels() []Panel {
 			}
 		}
 	}
-	out = append(out, rl)
+	if len(rl.Bars) > 0 {
+		out = append(out, rl)
+	}
 
 	if in.Load != nil && in.Load.Bare.RPS > 0 {
 		out = append(out, Panel{Title: "Loopback HTTP load test: requests/s (higher is better)",

@@ -127,14 +127,14 @@ func drawPanel(b *strings.Builder, p Panel, y int) {
 		fmt.Fprintf(b, `<text x="%d" y="%d" text-anchor="end">%s</text>`+"\n", x0-8, by+12, esc(bar.Label))
 		wdt := scale(bar.Value)
 		fmt.Fprintf(b, `<rect x="%d" y="%d" width="%.1f" height="%d" fill="%s"/>`+"\n", x0, by, wdt, barHeight, kindColor[bar.Kind])
-		text := bar.Text
 		if !p.Log && bar.Value > maxV {
-			// cut: a zig-zag at the end of the bar
+			// cut: a zig-zag at the end of the bar, the figure inside it
 			ex := float64(x0) + wdt
 			fmt.Fprintf(b, `<path d="M%.1f %d l-6 4 l6 4 l-6 4 l6 4" stroke="#ffffff" stroke-width="2" fill="none"/>`+"\n", ex-4, by)
-			text += " (off scale)"
+			fmt.Fprintf(b, `<text x="%.1f" y="%d" text-anchor="end" fill="#ffffff">%s</text>`+"\n", ex-14, by+12, esc(bar.Text+" (off scale)"))
+			continue
 		}
-		fmt.Fprintf(b, `<text x="%.1f" y="%d">%s</text>`+"\n", float64(x0)+wdt+6, by+12, esc(text))
+		fmt.Fprintf(b, `<text x="%.1f" y="%d">%s</text>`+"\n", float64(x0)+wdt+6, by+12, esc(bar.Text))
 	}
 	if p.Mark > 0 {
 		mx := float64(x0) + scale(p.Mark)
