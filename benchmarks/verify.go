@@ -82,7 +82,7 @@ func PeerVerifiers(s Scheme) []Verifier {
 	case StandardWebhooks:
 		return []Verifier{
 			{Name: "svix-webhooks/go VerifyIgnoringTimestamp", Key: "svix", Kind: KindPeer, Scheme: s,
-				Note: "the timestamp-window check is skipped (hookguard's Verify leaves it to replay)",
+				Note: "the timestamp-window check is skipped (hookguard's Verify leaves it to replay); it formats the signed content into one string (two copies of the body) and keys a new HMAC per call",
 				Prepare: func(d *Delivery) (func() error, error) {
 					wh, err := svix.NewWebhook(d.Secret)
 					if err != nil {
@@ -91,7 +91,7 @@ func PeerVerifiers(s Scheme) []Verifier {
 					return func() error { return wh.VerifyIgnoringTimestamp(d.Body, d.Header) }, nil
 				}},
 			{Name: "standard-webhooks/libraries/go VerifyIgnoringTimestamp", Key: "standard-webhooks", Kind: KindPeer, Scheme: s,
-				Note: "the timestamp-window check is skipped (hookguard's Verify leaves it to replay)",
+				Note: "the timestamp-window check is skipped (hookguard's Verify leaves it to replay); it formats the signed content into one string (two copies of the body) and keys a new HMAC per call",
 				Prepare: func(d *Delivery) (func() error, error) {
 					wh, err := standardwebhooks.NewWebhook(d.Secret)
 					if err != nil {
