@@ -25,9 +25,9 @@ Read a captured raw HTTP request (request line, headers, blank line, body; a
 file, or stdin when no file or "-" is given) and say whether its signature
 verifies for the scheme and secrets, which secret matched (by ID), the event
 ID and the signed timestamp. When it does not verify, say why by class
-(missing_header, malformed, bad_signature) and detail; the
-expected signature is never printed. Exit status 0 when it verifies, 1 when
-it does not, 2 on a usage error.
+(missing_header, malformed, bad_signature) and detail; the expected
+signature is never printed. Exit status 0 when it verifies, 1 when it does
+not, 2 on a usage error.
 
 Give several secrets to check a rotation: -secret-env old=HG_OLD
 -secret-env new=HG_NEW reports "old" or "new". A request without
