@@ -178,7 +178,7 @@ func sign(n, size, round int) []*benchmarks.Delivery {
 }
 
 // warmups is the number of untimed requests before each run.
-func warmups(c Config) int { return c.Workers * 4 }
+func warmups(c Config) int { return c.Workers * 32 }
 
 func runOne(ctx context.Context, c Config, name string, round int, deliveries []*benchmarks.Delivery, guard *middleware.Guard) (Run, error) {
 	var handled atomic.Int64
