@@ -215,6 +215,7 @@ func (in *Input) WriteMarkdown(w io.Writer) error {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", v.What, v.Target, v.Measured, status)
 	}
+	in.writeLead(&b)
 	b.WriteString("\nThe floor is the physical limit of HMAC-SHA256 here: a pooled, pre-keyed `crypto/hmac` MAC written with exactly the signed bytes of that format, then `hmac.Equal` against the raw expected MAC; no header parsing, no decoding.\n\n")
 
 	in.writeVerify(&b)
@@ -231,6 +232,45 @@ func (in *Input) WriteMarkdown(w io.Writer) error {
 	}
 	_, err := io.WriteString(w, b.String())
 	return err
+}
+
+// writeLead says how far ahead of the peers hookguard's verification is at
+// each size: against the fastest peer of any format, and per format against
+// the best peer of that format.
+func (in *Input) writeLead(b *strings.Builder) {
+	var lines []string
+	for _, size := range benchmarks.Sizes {
+		hg, okH := in.Stats[verifyKey(benchmarks.StandardWebhooks, size, "hookguard")]
+		fp, fpName, okP := in.fastestPeerVerify(size)
+		if !okH || !okP {
+			continue
+		}
+		lo, hi := math.Inf(1), math.Inf(-1)
+		for _, s := range benchmarks.Schemes {
+			h, ok := in.Stats[verifyKey(s, size, "hookguard")]
+			if !ok {
+				continue
+			}
+			best := math.Inf(1)
+			for _, v := range benchmarks.PeerVerifiers(s) {
+				if st, ok := in.Stats[verifyKey(s, size, v.Key)]; ok {
+					best = math.Min(best, st.NsOp)
+				}
+			}
+			if !math.IsInf(best, 1) {
+				lo, hi = math.Min(lo, best/h.NsOp), math.Max(hi, best/h.NsOp)
+			}
+		}
+		line := fmt.Sprintf("- %s: the fastest peer of any format, %s, takes **%.2f ×** the time of hookguard's Standard Webhooks verify (%s vs %s ns/op)",
+			benchmarks.SizeName(size), fpName, fp.NsOp/hg.NsOp, fmtNs(fp.NsOp), fmtNs(hg.NsOp))
+		if !math.IsInf(lo, 1) {
+			line += fmt.Sprintf("; format by format, the best peer of each format takes %.2f–%.2f × hookguard's time for that format", lo, hi)
+		}
+		lines = append(lines, line+".")
+	}
+	if len(lines) > 0 {
+		b.WriteString("\nAgainst the peers (separate runs, medians):\n\n" + strings.Join(lines, "\n") + "\n")
+	}
 }
 
 func (in *Input) writeVerify(b *strings.Builder) {
