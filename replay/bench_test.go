@@ -18,12 +18,16 @@ type keyRing struct {
 	w, n int
 }
 
-func newKeyRing(n int) keyRing {
+func newKeyRing(n int) keyRing { return newKeyRingPrefix(n, 's') }
+
+// newKeyRingPrefix is newKeyRing whose keys start with source letter c:
+// rings of different letters share no key.
+func newKeyRingPrefix(n int, c byte) keyRing {
 	const w = len("6:stripe:evt_0000000000000000")
 	var sb strings.Builder
 	sb.Grow(n * w)
 	for i := range n {
-		fmt.Fprintf(&sb, "6:stripe:evt_%016x", uint64(i)*0x9E3779B97F4A7C15)
+		fmt.Fprintf(&sb, "6:%ctripe:evt_%016x", c, uint64(i)*0x9E3779B97F4A7C15)
 	}
 	return keyRing{s: sb.String(), w: w, n: n}
 }
@@ -80,17 +84,25 @@ func BenchmarkMemoryClaimCompleteParallel(b *testing.B) {
 		_, _ = m.Claim(ctx, ring.key(i), 0)
 		_ = m.Complete(ctx, ring.key(i), 0)
 	}
+	// Each goroutine walks a ring of its own, larger than the capacity,
+	// so a key it reaches again was evicted long ago, however unevenly a
+	// shared machine schedules the goroutines (walking stretches of one
+	// ring, a starved goroutine was caught up and claims became
+	// duplicates).
+	rings := make([]keyRing, runtime.GOMAXPROCS(0))
+	for g := range rings {
+		rings[g] = newKeyRingPrefix(ring.n, 'a'+byte(g%26))
+	}
 	var next atomic.Int64
 	var notFresh atomic.Int64
 	b.ReportAllocs()
 	b.ResetTimer()
 	defer cpuPerOp(b)()
 	b.RunParallel(func(pb *testing.PB) {
-		// Each goroutine walks its own stretch of the ring, far enough
-		// from the others' that a key it reaches was evicted long ago.
-		i := replay.DefaultCapacity + int(next.Add(1))*(ring.n/runtime.GOMAXPROCS(0))
+		r := rings[int(next.Add(1)-1)%len(rings)]
+		i := 0
 		for pb.Next() {
-			k := ring.key(i)
+			k := r.key(i)
 			i++
 			if st, _ := m.Claim(ctx, k, 0); st != replay.Fresh {
 				notFresh.Add(1)
@@ -99,6 +111,59 @@ func BenchmarkMemoryClaimCompleteParallel(b *testing.B) {
 		}
 	})
 	b.ReportMetric(float64(notFresh.Load())/float64(b.N), "dup/op")
+}
+
+// BenchmarkMemoryClaimCompleteSizes is BenchmarkMemoryClaimComplete at
+// three capacities, all full and evicting on every claim: 1 024 keys stay
+// in the CPU caches (the work of the store alone), 100 000 (the default)
+// mostly do not, so each claim also pays cache misses for the new key's map
+// slot and for the evicted record and its map slot.
+func BenchmarkMemoryClaimCompleteSizes(b *testing.B) {
+	for _, c := range []int{1 << 10, 1 << 14, replay.DefaultCapacity} {
+		b.Run(fmt.Sprint(c), func(b *testing.B) {
+			m := replay.NewMemory(c)
+			for i := range c {
+				_, _ = m.Claim(ctx, ring.key(i), 0)
+				_ = m.Complete(ctx, ring.key(i), 0)
+			}
+			i := c
+			b.ReportAllocs()
+			b.ResetTimer()
+			defer cpuPerOp(b)()
+			for range b.N {
+				k := ring.key(i)
+				i++
+				if st, _ := m.Claim(ctx, k, 0); st != replay.Fresh {
+					b.Fatalf("Claim = %v, want Fresh", st)
+				}
+				_ = m.Complete(ctx, k, 0)
+			}
+		})
+	}
+}
+
+// BenchmarkMemoryClaimCompleteRoom is Claim+Complete of a new key in a
+// store that has room (no eviction): the first 100 000 events a process
+// sees. Each round of 50 000 keys goes into a fresh store outside the
+// timer.
+func BenchmarkMemoryClaimCompleteRoom(b *testing.B) {
+	const round = replay.DefaultCapacity / 2
+	m := replay.NewMemory(replay.DefaultCapacity)
+	b.ReportAllocs()
+	b.ResetTimer()
+	defer cpuPerOp(b)()
+	for i := range b.N {
+		if i > 0 && i%round == 0 {
+			b.StopTimer()
+			m = replay.NewMemory(replay.DefaultCapacity)
+			b.StartTimer()
+		}
+		k := ring.key(i)
+		if st, _ := m.Claim(ctx, k, 0); st != replay.Fresh {
+			b.Fatalf("Claim = %v, want Fresh", st)
+		}
+		_ = m.Complete(ctx, k, 0)
+	}
 }
 
 // BenchmarkMemoryClaimDuplicate is the cost of answering a duplicate.
