@@ -75,6 +75,47 @@ func BenchmarkPartState(b *testing.B) {
 	}
 }
 
+// nopStore is a replay.Store that keeps nothing: every claim is fresh.
+type nopStore struct{}
+
+func (nopStore) Claim(context.Context, string, time.Duration) (replay.State, error) {
+	return replay.Fresh, nil
+}
+func (nopStore) Complete(context.Context, string, time.Duration) error { return nil }
+func (nopStore) Release(context.Context, string) error                 { return nil }
+
+// BenchmarkGuardWithout is BenchmarkGuard with parts taken out, to read what
+// each costs in place (cache and garbage-collector effects included, which
+// the isolated Part benchmarks miss): the full Guard, without the memory
+// replay store (a store that keeps nothing), without the allow list and
+// rate limit, and bare (none of the three: TLS off, signature, window,
+// body and the handler's context only).
+func BenchmarkGuardWithout(b *testing.B) {
+	for _, v := range []struct {
+		name   string
+		mutate func(*Config)
+	}{
+		{"nothing", nil},
+		{"replay", func(c *Config) { c.Replay = nopStore{} }},
+		{"allow+rate", func(c *Config) { c.Allow, c.Limiter = nil, nil }},
+		{"bare", func(c *Config) { c.Replay, c.Allow, c.Limiter = nopStore{}, nil, nil }},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			s := newBenchSetupWith(b, b.N, v.mutate)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for i := range b.N {
+				if i > 0 && i%benchBatch == 0 {
+					b.StopTimer()
+					s.sign(b, i)
+					b.StartTimer()
+				}
+				s.serveOne(b, i)
+			}
+		})
+	}
+}
+
 // reportCPU reports the process CPU time per iteration since start.
 func reportCPU(b *testing.B, start time.Duration) {
 	b.ReportMetric(float64((processCPU()-start).Nanoseconds())/float64(b.N), "cpu-ns/op")

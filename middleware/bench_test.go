@@ -76,11 +76,20 @@ func (d *discardWriter) Write(b []byte) (int, error) { return len(b), nil }
 // limit, 1 KiB body, Standard Webhooks, window, memory replay) and the first
 // batch of at most n pre-signed deliveries.
 func newBenchSetup(tb testing.TB, n int) *benchSetup {
+	return newBenchSetupWith(tb, n, nil)
+}
+
+// newBenchSetupWith is newBenchSetup with the Guard's Config changed by
+// mutate (if not nil) after the benchmark defaults are set.
+func newBenchSetupWith(tb testing.TB, n int, mutate func(*Config)) *benchSetup {
 	body := bytes.Repeat([]byte("a"), 1024)
 	g := newTestGuard(tb, func(c *Config) {
 		c.Allow = benchAllowList(tb)
 		c.Limiter = ratelimit.NewMemory(rate.Inf, 1, 1000)
 		c.Replay = replay.NewMemory(benchReplayCapacity)
+		if mutate != nil {
+			mutate(c)
+		}
 	})
 	s := &benchSetup{
 		handler: g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

@@ -207,7 +207,7 @@ func (g *Guard) initState(st *reqState, ctx context.Context) *reqState {
 	st.det.parent = ctx
 	st.v.g = g
 	st.v.ctx = &st.det
-	st.v.Event.Scheme = g.cfg.Scheme.Name()
+	st.v.Event.Scheme = g.schemeName
 	return st
 }
 
@@ -222,9 +222,13 @@ func (g *Guard) getState(ctx context.Context) *reqState {
 	return g.initState(statePool.Get().(*reqState), ctx)
 }
 
-// putState clears st (so the pool pins nothing) and recycles it.
+// putState clears st (so the pool pins nothing of the request) and
+// recycles it. Only the last rate-limit key survives: a string derived
+// from an address, which the next delivery from that address reuses.
 func putState(st *reqState) {
+	rk := st.rateKey
 	*st = reqState{}
+	st.rateKey = rk
 	statePool.Put(st)
 }
 
@@ -364,7 +368,7 @@ func (g *Guard) stepRate(st *reqState) error {
 		if rerr != nil || !st.v.Event.ClientIP.IsValid() {
 			return fmt.Errorf("%w: no client address to rate-limit by", ipallow.ErrNotAllowed)
 		}
-		key = ratelimit.IPKey(st.v.Event.ClientIP, 0, 64)
+		key = st.rateKeyOf(st.v.Event.ClientIP)
 	}
 	d, err := g.cfg.Limiter.Take(st.Context, key)
 	if err == nil && d.Allowed {
@@ -485,7 +489,7 @@ func (g *Guard) stepClaim(st *reqState) error {
 		return nil // claimed by an earlier layer, which completes or releases it
 	}
 	st.claimChecked = true
-	key := replay.Key(g.cfg.Source, st.v.Event.ID)
+	key := g.replayKey(st.v.Event.ID)
 	state, err := g.cfg.Replay.Claim(st.Context, key, g.cfg.Lease)
 	if err != nil {
 		switch ReasonFor(err) {

@@ -2,10 +2,12 @@ package middleware
 
 import (
 	"net/http"
+	"strings"
 	"sync/atomic"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/replay"
 )
 
 // Guard runs every check of a webhook receiver in the safe order (see the
@@ -19,6 +21,12 @@ type Guard struct {
 	// schemeHeaders are the headers the scheme reads, for the size check.
 	schemeHeaders []string
 	deny          atomic.Pointer[denyBox]
+	// schemeName is Config.Scheme.Name(), read once.
+	schemeName string
+	// keyPrefix is replay.Key(Config.Source, ""), "<len>:<source>:", when
+	// that is the short form: the replay key of an event ID is then
+	// keyPrefix+id as long as it fits replay.MaxKeyLen (see replayKey).
+	keyPrefix string
 }
 
 type denyBox struct{ h http.Handler }
@@ -42,9 +50,22 @@ func New(c Config) (*Guard, error) {
 			g.schemeHeaders = append(g.schemeHeaders, http.CanonicalHeaderKey(h))
 		}
 	}
+	g.schemeName = c.Scheme.Name()
+	if p := replay.Key(c.Source, ""); !strings.HasPrefix(p, "#") { // not the hashed form
+		g.keyPrefix = p
+	}
 	g.allow.Store(c.Allow)
 	g.SetDenyHandler(c.Deny)
 	return g, nil
+}
+
+// replayKey returns replay.Key(Config.Source, id) with one allocation and
+// no formatting when the short form applies.
+func (g *Guard) replayKey(id string) string {
+	if g.keyPrefix != "" && len(g.keyPrefix)+len(id) <= replay.MaxKeyLen {
+		return g.keyPrefix + id
+	}
+	return replay.Key(g.cfg.Source, id)
 }
 
 // SetAllowList replaces the client-IP allow list, atomically, while serving.

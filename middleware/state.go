@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"time"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/ratelimit"
 )
 
 // reqState is everything the checks of one request share. In a chain of
@@ -36,8 +38,25 @@ type reqState struct {
 
 	now time.Time // Config.Now, read once
 
+	// rateKey caches the default rate-limit key of the last client address
+	// this state saw; putState keeps it, so a pooled state mostly skips
+	// formatting (and allocating) the key again: webhooks come from few
+	// addresses.
+	rateKey struct {
+		ip  netip.Addr
+		key string
+	}
+
 	tlsChecked, ipResolved, rateChecked, bodyRead bool
 	verified, windowChecked, claimChecked         bool
+}
+
+// rateKeyOf returns ratelimit.IPKey(ip, 0, 64), the default rate-limit key.
+func (st *reqState) rateKeyOf(ip netip.Addr) string {
+	if st.rateKey.key == "" || st.rateKey.ip != ip {
+		st.rateKey.ip, st.rateKey.key = ip, ratelimit.IPKey(ip, 0, 64)
+	}
+	return st.rateKey.key
 }
 
 // clock returns Config.Now, read once per request.
