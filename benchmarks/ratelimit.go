@@ -117,7 +117,7 @@ func RateLimiters() []RateLimiter {
 				}, func() {}, nil
 			}},
 		{Name: "sethvargo/go-limiter memorystore Take", Key: "go-limiter", Kind: KindPeer,
-			Note: "token bucket per key",
+			Note: "token bucket per key; found while writing this suite: its refill computes zero tokens per interval when Tokens exceeds the interval in nanoseconds (fill rate = interval/tokens < 1), so a bucket of 2³⁰ per second refuses once it has drained and the first second has passed; the common quota here is therefore 2³⁰ per hour",
 			Build: func(c RateConfig) (func(string) (bool, error), func(), error) {
 				s, err := memorystore.New(&memorystore.Config{Tokens: uint64(c.Burst), Interval: c.Period})
 				if err != nil {
