@@ -53,7 +53,8 @@ type RateConfig struct {
 // full, so no limiter refuses within a benchmark and every limiter does the
 // same work (find the key, count a take). Not 2³⁰ per second: go-limiter's
 // memorystore computes a refill of zero tokens per tick when Tokens exceeds
-// the interval in nanoseconds, and refuses once a second has passed.
+// the interval in nanoseconds, sets the bucket to it, and refuses every take
+// once a second has passed.
 var Unlimited = RateConfig{Burst: 1 << 30, Period: time.Hour}
 
 // RateLimiter is one rate-limiter implementation. Take reports whether key
@@ -117,7 +118,7 @@ func RateLimiters() []RateLimiter {
 				}, func() {}, nil
 			}},
 		{Name: "sethvargo/go-limiter memorystore Take", Key: "go-limiter", Kind: KindPeer,
-			Note: "token bucket per key; found while writing this suite: its refill computes zero tokens per interval when Tokens exceeds the interval in nanoseconds (fill rate = interval/tokens < 1), so a bucket of 2³⁰ per second refuses once it has drained and the first second has passed; the common quota here is therefore 2³⁰ per hour",
+			Note: "token bucket per key; found while writing this suite: when Tokens exceeds the interval in nanoseconds its refill (ticks × interval/tokens, truncated) computes zero, and the bucket is set to that, so a quota of 2³⁰ per second refuses every take once the first second has passed; the common quota here is therefore 2³⁰ per hour",
 			Build: func(c RateConfig) (func(string) (bool, error), func(), error) {
 				s, err := memorystore.New(&memorystore.Config{Tokens: uint64(c.Burst), Interval: c.Period})
 				if err != nil {
