@@ -36,8 +36,10 @@ func (w Window) Check(ts, now time.Time) error {
 		}
 		return nil
 	}
-	if limit := side(w.Future); -d > limit {
-		return &SkewError{Err: ErrFuture, Skew: -d, Limit: limit}
+	// ts.Sub(now), not -d: d saturates at the most negative Duration for a
+	// timestamp over 292 years ahead, and negating that overflows.
+	if ahead, limit := ts.Sub(now), side(w.Future); ahead > limit {
+		return &SkewError{Err: ErrFuture, Skew: ahead, Limit: limit}
 	}
 	return nil
 }

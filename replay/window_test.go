@@ -79,3 +79,23 @@ func TestStateStringAndErr(t *testing.T) {
 	require.ErrorIs(t, replay.Done.Err(), replay.ErrDuplicate)
 	require.ErrorIs(t, replay.State(-1).Err(), replay.ErrDuplicate, "an unknown state must never read as Fresh")
 }
+
+// A timestamp more than 292 years ahead makes now.Sub(ts) saturate at the
+// most negative Duration, whose negation overflows back to itself: such a
+// timestamp (a 12-digit unix time is signed content hmac accepts) must
+// still be refused as future, and one as far behind as stale.
+func TestWindowCheckSaturatedSkew(t *testing.T) {
+	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
+	far := time.Unix(999999999999, 0).UTC() // year 33658
+	err := replay.Window{}.Check(far, now)
+	require.ErrorIs(t, err, replay.ErrFuture)
+	var se *replay.SkewError
+	require.True(t, errors.As(err, &se))
+	require.Positive(t, se.Skew)
+	require.Positive(t, se.Beyond())
+
+	err = replay.Window{}.Check(time.Unix(-999999999999, 0), now)
+	require.ErrorIs(t, err, replay.ErrStale)
+	require.True(t, errors.As(err, &se))
+	require.Positive(t, se.Skew)
+}
