@@ -14,6 +14,9 @@ import (
 // left to the garbage collector so one huge delivery does not pin memory.
 const maxPooled = 256 << 10
 
+// maxPrealloc bounds the buffer presized from a declared Content-Length.
+const maxPrealloc = 64 << 10
+
 var bufPool = sync.Pool{New: func() any { b := make([]byte, 0, 4<<10); return &b }}
 
 func getBuf() *[]byte { return bufPool.Get().(*[]byte) }
@@ -43,8 +46,12 @@ func readCapped(r io.Reader, contentLength, max int64, bp *[]byte) ([]byte, erro
 	if limit < math.MaxInt64 {
 		limit++ // read one byte past the cap to tell "exactly max" from "over"
 	}
-	if contentLength > 0 && int64(cap(buf)) < contentLength+1 {
-		buf = make([]byte, 0, contentLength+1)
+	// Presize from Content-Length only up to maxPrealloc: it is a claim,
+	// not bytes received, and a client announcing the whole cap then
+	// stalling must not pin the cap's memory. Beyond it the buffer grows
+	// with the bytes that actually arrive.
+	if want := min(contentLength+1, maxPrealloc); contentLength > 0 && int64(cap(buf)) < want {
+		buf = make([]byte, 0, want)
 	}
 	for {
 		if len(buf) == cap(buf) {
