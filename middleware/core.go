@@ -64,6 +64,9 @@ type Verdict struct {
 	key         string
 	claimed     bool
 	finished    bool
+	// leaseEnd is when the claim's lease ends at the latest, by Config.Now
+	// read before the claim: a Release after it is skipped.
+	leaseEnd time.Time
 }
 
 // Proceed reports whether the handler should run.
@@ -121,7 +124,8 @@ func retryAfter(d time.Duration) string {
 
 // Done reports the handler's status for an accepted delivery: a 2xx
 // completes the event (remembered for Config.Keep), anything else releases
-// it so the sender's retry is processed. Call it exactly once after the
+// it so the sender's retry is processed (unless Config.Lease has run out
+// since the claim: the key is free already, or a retry holds it now). Call it exactly once after the
 // handler, also when it panicked (with 500); it is not safe to call
 // concurrently. Done on a refused verdict, a second Done, or a delivery let
 // through by FailOpen does nothing. The store is called with a context that
@@ -142,9 +146,13 @@ func (v *Verdict) Done(status int) error {
 	var err error
 	if status >= 200 && status < 300 {
 		err = g.cfg.Replay.Complete(ctx, v.key, g.cfg.Keep)
-	} else {
+	} else if g.cfg.Now().Before(v.leaseEnd) {
 		err = g.cfg.Replay.Release(ctx, v.key)
 	}
+	// else: the lease is over. The key has expired, or a retry claimed it
+	// since; the Store interface names a key, not a claim, so a Release now
+	// would free that retry's claim while it runs. Skipping it loses
+	// nothing: an expired key is free already.
 	if err != nil && g.cfg.Logger != nil {
 		g.cfg.Logger.LogAttrs(v.ctx, slog.LevelError, "hookguard: replay store failed after the handler",
 			slog.Int("status", status), slog.String("scheme", v.Event.Scheme),
@@ -504,6 +512,9 @@ func (g *Guard) stepClaim(st *reqState) error {
 	switch state {
 	case replay.Fresh:
 		st.v.key, st.v.claimed = key, true
+		// st.now was read before the claim, so this is no later than the
+		// store's own lease end.
+		st.v.leaseEnd = st.clock(g).Add(g.cfg.Lease)
 		return nil
 	case replay.Done:
 		return replay.ErrDuplicate
