@@ -4,7 +4,6 @@ go 1.26.0
 
 require (
 	github.com/gaissmai/bart v0.30.0
-	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/stretchr/testify v1.12.1
 	golang.org/x/time v0.16.0
 )

@@ -8,6 +8,7 @@ require (
 	github.com/go-chi/httprate v0.16.1
 	github.com/go-playground/webhooks/v6 v6.4.0
 	github.com/google/go-github/v84 v84.0.0
+	github.com/hashicorp/golang-lru/v2 v2.0.7
 	github.com/hookguard/hookguard v0.0.0
 	github.com/sethvargo/go-limiter v0.7.1
 	github.com/slack-go/slack v0.35.0
@@ -28,7 +29,6 @@ require (
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/gorilla/websocket v1.5.3 // indirect
 	github.com/hashicorp/go-cleanhttp v0.5.2 // indirect
-	github.com/hashicorp/golang-lru/v2 v2.0.7 // indirect
 	github.com/klauspost/cpuid/v2 v2.2.10 // indirect
 	github.com/pkg/errors v0.9.1 // indirect
 	github.com/zeebo/xxh3 v1.0.2 // indirect
