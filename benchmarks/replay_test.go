@@ -204,16 +204,14 @@ func BenchmarkReplayClaimComplete(b *testing.B) {
 				_ = st.Complete(ctx, key(i), 0)
 			}
 			i := capacity
-			b.ReportAllocs()
-			b.ResetTimer()
-			for b.Loop() {
+			timeOps(b, 256, func() error {
 				k := key(i)
 				i++
-				if got, _ := st.Claim(ctx, k, 0); got != replay.Fresh {
-					b.Fatalf("Claim = %v, want Fresh", got)
+				if got, err := st.Claim(ctx, k, 0); got != replay.Fresh || err != nil {
+					return fmt.Errorf("Claim = %v, %v; want Fresh", got, err)
 				}
-				_ = st.Complete(ctx, k, 0)
-			}
+				return st.Complete(ctx, k, 0)
+			})
 		})
 	}
 }
