@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -89,37 +88,46 @@ func readCapped(r io.Reader, contentLength, max int64, bp *[]byte) ([]byte, erro
 // RoundTrip returned). So the reader is never recycled, and detach, called
 // before the buffer is, makes every later Read fail under the same lock a
 // Read holds while it copies: no read ever sees another request's bytes.
+//
+// It is a slice and a lock rather than a bytes.Reader: the handler's
+// per-request allocation (handlerContext) stays one size class smaller.
 type bodyReader struct {
 	mu       sync.Mutex
-	r        bytes.Reader
+	unread   []byte
 	detached bool
 }
 
-// attach points the reader at raw.
+// attach points the reader at raw. It runs before the reader is shared
+// with anyone (a fresh handlerContext or layer-chain state), so it takes
+// no lock: handing the reader over (r.Body, then a call or a go statement)
+// publishes these writes.
 func (b *bodyReader) attach(raw []byte) {
-	b.mu.Lock()
-	b.r.Reset(raw)
-	b.detached = false
-	b.mu.Unlock()
+	b.unread, b.detached = raw, false
 }
 
 // detach cuts the reader off its buffer for good.
 func (b *bodyReader) detach() {
 	b.mu.Lock()
-	b.r.Reset(nil)
-	b.detached = true
+	b.unread, b.detached = nil, true
 	b.mu.Unlock()
 }
 
-// Read implements io.Reader. After the handler returned it fails with
-// http.ErrBodyReadAfterClose.
+// Read implements io.Reader like bytes.Reader.Read. After the handler
+// returned it fails with http.ErrBodyReadAfterClose.
 func (b *bodyReader) Read(p []byte) (int, error) {
 	b.mu.Lock()
-	defer b.mu.Unlock()
 	if b.detached {
+		b.mu.Unlock()
 		return 0, http.ErrBodyReadAfterClose
 	}
-	return b.r.Read(p)
+	if len(b.unread) == 0 {
+		b.mu.Unlock()
+		return 0, io.EOF
+	}
+	n := copy(p, b.unread)
+	b.unread = b.unread[n:]
+	b.mu.Unlock()
+	return n, nil
 }
 
 // Close implements io.Closer. It does nothing: the body is only released

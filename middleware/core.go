@@ -497,7 +497,7 @@ func (g *Guard) stepClaim(st *reqState) error {
 		return nil // claimed by an earlier layer, which completes or releases it
 	}
 	st.claimChecked = true
-	key := g.replayKey(st.v.Event.ID)
+	key := g.replayKey(st, st.v.Event.ID)
 	state, err := g.cfg.Replay.Claim(st.Context, key, g.cfg.Lease)
 	if err != nil {
 		switch ReasonFor(err) {

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
+	"unsafe"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
@@ -27,6 +28,11 @@ type Guard struct {
 	// that is the short form: the replay key of an event ID is then
 	// keyPrefix+id as long as it fits replay.MaxKeyLen (see replayKey).
 	keyPrefix string
+	// keyInState reports that Config.Replay is a *replay.Memory, which
+	// keeps a digest of each key and is documented never to retain a
+	// caller's string: its keys may be built in the request state's buffer
+	// (see replayKey).
+	keyInState bool
 }
 
 type denyBox struct{ h http.Handler }
@@ -54,18 +60,29 @@ func New(c Config) (*Guard, error) {
 	if p := replay.Key(c.Source, ""); !strings.HasPrefix(p, "#") { // not the hashed form
 		g.keyPrefix = p
 	}
+	_, g.keyInState = c.Replay.(*replay.Memory)
 	g.allow.Store(c.Allow)
 	g.SetDenyHandler(c.Deny)
 	return g, nil
 }
 
-// replayKey returns replay.Key(Config.Source, id) with one allocation and
-// no formatting when the short form applies.
-func (g *Guard) replayKey(id string) string {
-	if g.keyPrefix != "" && len(g.keyPrefix)+len(id) <= replay.MaxKeyLen {
+// replayKey returns replay.Key(Config.Source, id) without formatting when
+// the short form applies: keyPrefix+id, in one allocation, or none for a
+// store that never keeps a key string (keyInState): then it is built in
+// st.keyBuf and is valid only as long as st is not reused. That is long
+// enough: the key is used by Claim and by the Complete or Release of
+// Verdict.Done, and a pooled state (Guard.Handler) is recycled only after
+// Done; any other state is never reused, and one state claims once.
+func (g *Guard) replayKey(st *reqState, id string) string {
+	if g.keyPrefix == "" || len(g.keyPrefix)+len(id) > replay.MaxKeyLen {
+		return replay.Key(g.cfg.Source, id)
+	}
+	if !g.keyInState {
 		return g.keyPrefix + id
 	}
-	return replay.Key(g.cfg.Source, id)
+	n := copy(st.keyBuf[:], g.keyPrefix)
+	n += copy(st.keyBuf[n:], id)
+	return unsafe.String(&st.keyBuf[0], n)
 }
 
 // SetAllowList replaces the client-IP allow list, atomically, while serving.

@@ -14,11 +14,14 @@ import (
 // TestReplayKeyMatchesKey checks the Guard's precomputed-prefix replay key
 // against replay.Key for every source and ID length around the limits.
 func TestReplayKeyMatchesKey(t *testing.T) {
-	for _, source := range []string{"standard-webhooks", "s", "a#b", strings.Repeat("x", 100), strings.Repeat("y", 125), strings.Repeat("z", 200)} {
-		g := newTestGuard(t, func(c *Config) { c.Source = source })
-		for n := 0; n <= replay.MaxKeyLen+2; n++ {
-			id := strings.Repeat("i", n)
-			require.Equal(t, replay.Key(source, id), g.replayKey(id), "source %d bytes, id %d bytes", len(source), n)
+	for _, store := range []replay.Store{replay.NewMemory(10), nopStore{}} {
+		for _, source := range []string{"standard-webhooks", "s", "a#b", strings.Repeat("x", 100), strings.Repeat("y", 125), strings.Repeat("z", 200)} {
+			g := newTestGuard(t, func(c *Config) { c.Source, c.Replay = source, store })
+			st := &reqState{}
+			for n := 0; n <= replay.MaxKeyLen+2; n++ {
+				id := strings.Repeat("i", n)
+				require.Equal(t, replay.Key(source, id), g.replayKey(st, id), "%T, source %d bytes, id %d bytes", store, len(source), n)
+			}
 		}
 	}
 }

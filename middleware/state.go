@@ -10,6 +10,7 @@ import (
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
+	"github.com/hookguard/hookguard/replay"
 )
 
 // reqState is everything the checks of one request share. In a chain of
@@ -37,6 +38,10 @@ type reqState struct {
 	raw []byte  // the body as read
 
 	now time.Time // Config.Now, read once
+
+	// keyBuf holds the replay key when the store never keeps key strings
+	// (Guard.replayKey).
+	keyBuf [replay.MaxKeyLen]byte
 
 	// rateKey caches the default rate-limit key of the last client address
 	// this state saw; putState keeps it, so a pooled state mostly skips
