@@ -15,6 +15,7 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unsafe"
 
 	"golang.org/x/time/rate"
 
@@ -43,8 +44,10 @@ type benchSetup struct {
 	req     *http.Request
 	body    *bytes.Reader
 	raw     []byte
-	signer  *hghmac.Signer
 	hdrs    []http.Header // pre-signed batch, one fresh event ID each
+	bufs    [][]byte      // the bytes behind hdrs[i]'s values (see sign)
+	mac     hash.Hash     // HMAC-SHA256 keyed with testKey, for sign
+	sum     [sha256.Size]byte
 	w       *discardWriter
 }
 
@@ -53,12 +56,48 @@ type benchSetup struct {
 // not blow up the heap the garbage collector scans.
 const benchBatch = 1024
 
-// sign pre-signs the batch of deliveries starting at event number from.
+var dot = []byte{'.'}
+
+// Canonical names of the Standard Webhooks headers.
+const (
+	hdrID  = "Webhook-Id"
+	hdrTS  = "Webhook-Timestamp"
+	hdrSig = "Webhook-Signature"
+)
+
+// sign pre-signs the batch of deliveries starting at event number from, at
+// the current time (the Guard runs on the real clock, as in production).
+//
+// It signs like hmac.Signer for Standard Webhooks (newBenchSetupWith checks
+// that the two agree), but writes each delivery's ID, timestamp and
+// signature over the same bytes of its slot every batch instead of
+// allocating header strings: hmac.Signer.Sign leaves 128 B of garbage per
+// delivery, a quarter of what the Guard allocates, and the garbage
+// collector's cost of it fell on the timed deliveries although the signing
+// is untimed. Rewriting the bytes between batches is safe because nothing
+// keeps a request's header strings once ServeHTTP returned (the handler
+// here keeps nothing; the replay key is a copy).
 func (s *benchSetup) sign(tb testing.TB, from int) {
+	ts := time.Now().Unix()
 	for i, h := range s.hdrs {
-		if err := s.signer.Sign(h, "msg_"+strconv.Itoa(from+i), testNow, s.raw); err != nil {
-			tb.Fatal(err)
+		b := s.bufs[i][:0]
+		b = strconv.AppendInt(append(b, "msg_"...), int64(from+i), 10)
+		idEnd := len(b)
+		b = strconv.AppendInt(b, ts, 10)
+		tsEnd := len(b)
+		s.mac.Reset()
+		s.mac.Write(b[:idEnd])
+		s.mac.Write(dot)
+		s.mac.Write(b[idEnd:tsEnd])
+		s.mac.Write(dot)
+		s.mac.Write(s.raw)
+		b = base64.StdEncoding.AppendEncode(append(b, "v1,"...), s.mac.Sum(s.sum[:0]))
+		if unsafe.SliceData(b) != unsafe.SliceData(s.bufs[i]) {
+			tb.Fatal("bench: slot buffer too small")
 		}
+		h[hdrID][0] = unsafe.String(&b[0], idEnd)
+		h[hdrTS][0] = unsafe.String(&b[idEnd], tsEnd-idEnd)
+		h[hdrSig][0] = unsafe.String(&b[tsEnd], len(b)-tsEnd)
 	}
 }
 
@@ -84,6 +123,7 @@ func newBenchSetup(tb testing.TB, n int) *benchSetup {
 func newBenchSetupWith(tb testing.TB, n int, mutate func(*Config)) *benchSetup {
 	body := bytes.Repeat([]byte("a"), 1024)
 	g := newTestGuard(tb, func(c *Config) {
+		c.Now = nil // the real clock, read once per delivery as in production
 		c.Allow = benchAllowList(tb)
 		c.Limiter = ratelimit.NewMemory(rate.Inf, 1, 1000)
 		c.Replay = replay.NewMemory(benchReplayCapacity)
@@ -95,16 +135,33 @@ func newBenchSetupWith(tb testing.TB, n int, mutate func(*Config)) *benchSetup {
 		handler: g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			w.WriteHeader(http.StatusNoContent)
 		})),
-		body:   bytes.NewReader(body),
-		raw:    body,
-		signer: hghmac.NewSigner(hghmac.StandardWebhooks, testKeyring(tb)),
-		hdrs:   make([]http.Header, min(n, benchBatch)),
-		w:      &discardWriter{h: http.Header{}},
+		body: bytes.NewReader(body),
+		raw:  body,
+		hdrs: make([]http.Header, min(n, benchBatch)),
+		bufs: make([][]byte, min(n, benchBatch)),
+		mac:  hmac.New(sha256.New, testKey),
+		w:    &discardWriter{h: http.Header{}},
 	}
 	for i := range s.hdrs {
-		s.hdrs[i] = http.Header{}
+		s.hdrs[i] = http.Header{hdrID: {""}, hdrTS: {""}, hdrSig: {""}}
+		s.bufs[i] = make([]byte, 0, 128)
 	}
 	s.sign(tb, 0)
+	// The deliveries must be exactly what hmac.Signer sends.
+	h := s.hdrs[0]
+	ts, err := strconv.ParseInt(h.Get(hdrTS), 10, 64)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	want := http.Header{}
+	if err := hghmac.NewSigner(hghmac.StandardWebhooks, testKeyring(tb)).Sign(want, h.Get(hdrID), time.Unix(ts, 0), body); err != nil {
+		tb.Fatal(err)
+	}
+	for _, k := range []string{hdrID, hdrTS, hdrSig} {
+		if h.Get(k) != want.Get(k) {
+			tb.Fatalf("bench: %s is %q, hmac.Signer sends %q", k, h.Get(k), want.Get(k))
+		}
+	}
 	s.req = httptest.NewRequest(http.MethodPost, "/hook", nil)
 	s.req.RemoteAddr = "192.0.2.10:40000"
 	s.req.ContentLength = int64(len(body))
@@ -129,7 +186,8 @@ func (readCloser) Close() error { return nil }
 
 // BenchmarkGuard is the whole Guard through ServeHTTP with a prepared
 // request: allow list of 1 000 prefixes, rate limit, 1 KiB body, Standard
-// Webhooks signature, window, memory replay claim + complete.
+// Webhooks signature, window on the real clock, memory replay claim +
+// complete.
 func BenchmarkGuard(b *testing.B) {
 	s := newBenchSetup(b, b.N)
 	b.ReportAllocs()
@@ -167,9 +225,9 @@ func newFloor(s *benchSetup) *floor {
 	h := s.hdrs[0]
 	f := &floor{
 		body:    s.raw,
-		sigText: []byte(h.Get("Webhook-Signature")[len("v1,"):]),
-		id:      h.Get("Webhook-Id"),
-		ts:      h.Get("Webhook-Timestamp"),
+		sigText: []byte(h.Get(hdrSig)[len("v1,"):]),
+		id:      strings.Clone(h.Get(hdrID)), // the slot's bytes are rewritten
+		ts:      strings.Clone(h.Get(hdrTS)),
 	}
 	f.pool.New = func() any { return hmac.New(sha256.New, testKey) }
 	return f
