@@ -223,7 +223,11 @@ func (g *Guard) initState(st *reqState, ctx context.Context) *reqState {
 // user code: the handler gets a handlerContext of its own (context, writer,
 // body reader), the deny handler a denyContext, observers, loggers,
 // limiters and stores the request's context.
-var statePool = sync.Pool{New: func() any { return new(reqState) }}
+var statePool = sync.Pool{New: func() any {
+	p := new(pooledState)
+	p.keyBuf = &p.key
+	return &p.reqState
+}}
 
 // getState returns a pooled state on ctx, for Guard.Handler only.
 func (g *Guard) getState(ctx context.Context) *reqState {
@@ -232,11 +236,12 @@ func (g *Guard) getState(ctx context.Context) *reqState {
 
 // putState clears st (so the pool pins nothing of the request) and
 // recycles it. Only the last rate-limit key survives: a string derived
-// from an address, which the next delivery from that address reuses.
+// from an address, which the next delivery from that address reuses; and
+// the pointer to the state's own replay-key buffer.
 func putState(st *reqState) {
-	rk := st.rateKey
+	rk, kb := st.rateKey, st.keyBuf
 	*st = reqState{}
-	st.rateKey = rk
+	st.rateKey, st.keyBuf = rk, kb
 	statePool.Put(st)
 }
 

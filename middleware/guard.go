@@ -67,22 +67,23 @@ func New(c Config) (*Guard, error) {
 }
 
 // replayKey returns replay.Key(Config.Source, id) without formatting when
-// the short form applies: keyPrefix+id, in one allocation, or none for a
-// store that never keeps a key string (keyInState): then it is built in
-// st.keyBuf and is valid only as long as st is not reused. That is long
-// enough: the key is used by Claim and by the Complete or Release of
-// Verdict.Done, and a pooled state (Guard.Handler) is recycled only after
-// Done; any other state is never reused, and one state claims once.
+// the short form applies: keyPrefix+id, in one allocation, or none when
+// the store never keeps a key string (keyInState) and st is a pooled state
+// (st.keyBuf): then it is built in st.keyBuf and valid only until st is
+// recycled. That is long enough: the key is used by Claim and by the
+// Complete or Release of Verdict.Done, and Guard.Handler recycles a state
+// only after Done; a state claims once.
 func (g *Guard) replayKey(st *reqState, id string) string {
 	if g.keyPrefix == "" || len(g.keyPrefix)+len(id) > replay.MaxKeyLen {
 		return replay.Key(g.cfg.Source, id)
 	}
-	if !g.keyInState {
+	if !g.keyInState || st.keyBuf == nil {
 		return g.keyPrefix + id
 	}
-	n := copy(st.keyBuf[:], g.keyPrefix)
-	n += copy(st.keyBuf[n:], id)
-	return unsafe.String(&st.keyBuf[0], n)
+	b := st.keyBuf
+	n := copy(b[:], g.keyPrefix)
+	n += copy(b[n:], id)
+	return unsafe.String(&b[0], n)
 }
 
 // SetAllowList replaces the client-IP allow list, atomically, while serving.

@@ -17,10 +17,11 @@ func TestReplayKeyMatchesKey(t *testing.T) {
 	for _, store := range []replay.Store{replay.NewMemory(10), nopStore{}} {
 		for _, source := range []string{"standard-webhooks", "s", "a#b", strings.Repeat("x", 100), strings.Repeat("y", 125), strings.Repeat("z", 200)} {
 			g := newTestGuard(t, func(c *Config) { c.Source, c.Replay = source, store })
-			st := &reqState{}
-			for n := 0; n <= replay.MaxKeyLen+2; n++ {
-				id := strings.Repeat("i", n)
-				require.Equal(t, replay.Key(source, id), g.replayKey(st, id), "%T, source %d bytes, id %d bytes", store, len(source), n)
+			for _, st := range []*reqState{g.newState(t.Context()), g.getState(t.Context())} {
+				for n := 0; n <= replay.MaxKeyLen+2; n++ {
+					id := strings.Repeat("i", n)
+					require.Equal(t, replay.Key(source, id), g.replayKey(st, id), "%T, pooled %v, source %d bytes, id %d bytes", store, st.keyBuf != nil, len(source), n)
+				}
 			}
 		}
 	}

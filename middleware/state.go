@@ -39,9 +39,11 @@ type reqState struct {
 
 	now time.Time // Config.Now, read once
 
-	// keyBuf holds the replay key when the store never keeps key strings
-	// (Guard.replayKey).
-	keyBuf [replay.MaxKeyLen]byte
+	// keyBuf, in a pooled state only (see pooledState), holds the replay
+	// key when the store never keeps key strings (Guard.replayKey). It is
+	// nil in the states Check and layer chains allocate per request: for
+	// them one small key allocation is cheaper than 128 bytes more state.
+	keyBuf *[replay.MaxKeyLen]byte
 
 	// rateKey caches the default rate-limit key of the last client address
 	// this state saw; putState keeps it, so a pooled state mostly skips
@@ -54,6 +56,13 @@ type reqState struct {
 
 	tlsChecked, ipResolved, rateChecked, bodyRead bool
 	verified, windowChecked, claimChecked         bool
+}
+
+// pooledState is the state Guard.Handler recycles, with the room for the
+// replay key that its keyBuf points to.
+type pooledState struct {
+	reqState
+	key [replay.MaxKeyLen]byte
 }
 
 // rateKeyOf returns ratelimit.IPKey(ip, 0, 64), the default rate-limit key.
