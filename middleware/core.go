@@ -460,8 +460,10 @@ func (g *Guard) stepSignature(st *reqState) error {
 }
 
 // checkHeaderSizes refuses an oversized value of a header the scheme reads
-// before the verifier parses it (a signature header of thousands of
-// candidates would cost as many decodes).
+// before the verifier parses it. hmac bounds the signature candidates it
+// decodes (8) and the timestamp's digits, but still scans the whole
+// signature header and MACs the whole ID: this caps that work, and makes
+// an oversized header malformed whatever else is wrong with it.
 func (g *Guard) checkHeaderSizes(h hmac.Headers) error {
 	hh, ok := h.(http.Header)
 	for _, name := range g.schemeHeaders {
