@@ -25,10 +25,10 @@ import (
 // an open-addressing table per shard, sized to a power of two that keeps the
 // load at or below 3/4, so the tables reach at most 22 to 43 bytes per key
 // (about 4 MiB for 100 000 keys), and a new key allocates nothing but table
-// growth. Keys themselves are not stored: a bucket is identified by 62 bits
+// growth. Keys themselves are not stored: a bucket is identified by 61 bits
 // of a hash of its key under a random per-Memory seed (hash/maphash), so a
 // Memory holds no personal data. Two distinct keys share a bucket only if
-// those bits collide: about n²/2⁶³ for n live keys (10⁻⁹ at 100 000), and
+// those bits collide: about n²/2⁶² for n live keys (2×10⁻⁹ at 100 000), and
 // the seed is secret, so a client cannot aim for a collision. The bound is
 // enforced per shard (MaxKeys is split evenly across shards), so eviction may
 // start a little before the total reaches MaxKeys. When a shard
@@ -56,8 +56,15 @@ import (
 // as in x/time/rate: tests drive time instead of sleeping. Time going
 // backwards is tolerated (nothing refills; a bucket never gains tokens).
 //
+// # Concurrency
+//
+// A Memory is safe for concurrent use, and Take is atomic per key. A take of
+// a key that already has a bucket locks that bucket alone (a bit in its
+// table slot), so cores taking from different keys write no shared memory;
+// a new key, and with it any eviction, locks its shard.
+//
 // The zero Memory is not usable; construct one with NewMemory or
-// NewMemoryWithOptions. A Memory is safe for concurrent use.
+// NewMemoryWithOptions.
 type Memory struct {
 	p      policy
 	now    func() time.Time // nil: the monotonic clock via time.Since
@@ -84,7 +91,8 @@ type MemoryOptions struct {
 	MaxKeys int
 	// Now is the clock Take reads; nil means time.Now.
 	Now func() time.Time
-	// Shards is the number of independently locked partitions, rounded up
+	// Shards is the number of independently locked partitions (each
+	// serialises the insertions and evictions of its keys), rounded up
 	// to a power of two and lowered to at most MaxKeys; 0 means
 	// 4×GOMAXPROCS (at most 256).
 	Shards int
@@ -158,12 +166,25 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 // current time of the limiter's clock. It never returns an error and never
 // blocks; ctx is unused.
 func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
+	h := maphash.String(m.seed, key)
+	s := &m.shards[h>>m.shift]
+	tb := s.tab.Load()
+	want := keyTag(h)
+	// Reading the clock waits for every load before it to complete (the
+	// time stamp counter is read behind a fence), so a load of the bucket
+	// issued before it would add its cache miss to the clock's cost. A
+	// prefetch is not waited for: the bucket's line arrives while the
+	// clock is read.
+	prefetch(&tb.slots[tb.home(want)])
+	var t int64
 	if m.now == nil {
 		// time.Since on a monotonic epoch reads only the monotonic clock:
 		// half the cost of time.Now, and still testing/synctest's clock.
-		return m.takeAt(key, int64(time.Since(m.epoch))), nil
+		t = int64(time.Since(m.epoch))
+	} else {
+		t = int64(m.now().Sub(m.epoch))
 	}
-	return m.TakeAt(key, m.now()), nil
+	return m.take(s, tb, want, t), nil
 }
 
 // TakeAt is Take at the explicit time now, the twin of x/time/rate's
@@ -171,17 +192,24 @@ func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
 // available. It allocates nothing (a new key may grow its shard's table, up
 // to the size MaxKeys needs).
 func (m *Memory) TakeAt(key string, now time.Time) Decision {
-	return m.takeAt(key, int64(now.Sub(m.epoch)))
-}
-
-// takeAt is TakeAt with now in nanoseconds since m.epoch.
-func (m *Memory) takeAt(key string, t int64) Decision {
 	h := maphash.String(m.seed, key)
 	s := &m.shards[h>>m.shift]
-	s.mu.Lock()
-	i := s.lookup(h, t)
-	d := m.p.take(&s.slots[i].tat, t)
-	s.mu.Unlock()
+	return m.take(s, s.tab.Load(), keyTag(h), int64(now.Sub(m.epoch)))
+}
+
+// take applies one request at t, in nanoseconds since m.epoch, to the bucket
+// of the key whose tag is want in shard s, whose table was tb when the take
+// began. A key already held takes only its slot's lock; a new key, or one
+// the lock-free probe cannot settle, takes the shard mutex (see shard).
+func (m *Memory) take(s *shard, tb *table, want uint64, t int64) Decision {
+	e, unlock := tb.acquire(want), want|tagRef
+	if e == nil {
+		s.mu.Lock()
+		e, unlock = s.lookup(want, t)
+		s.mu.Unlock()
+	}
+	d := m.p.take(&e.tat, t)
+	e.tag.Store(unlock)
 	return d
 }
 
