@@ -89,11 +89,13 @@ func (tb *table) home(tag uint64) int { return int(tag>>3) & tb.mask }
 // unlocked, locks it and owns the key's one bucket, or gives up — it met an
 // empty slot (the key may be absent, or being moved past the take) or a slot
 // of a replaced table — and does the lookup again under the mutex, where the
-// table does not change. A slot lock is held for a few nanoseconds and no
-// lock is taken while holding one, except by the mutex holder, which takes
-// slot locks under the mutex and never the mutex under a slot lock, so there
-// is no deadlock. Waiters spin briefly and then yield (runtime.Gosched): a
-// holder preempted inside its critical section gets to run.
+// table does not change. A take holds at most one slot lock, for a few
+// nanoseconds, and waits for nothing while holding it; only the mutex holder
+// holds several (the eviction candidate while the hand looks further, a hole
+// of the backward shift), and it never waits for the mutex while holding
+// one, so no cycle of waits can form. Waiters spin briefly and then yield
+// (runtime.Gosched): a holder preempted inside its critical section gets to
+// run.
 type shard struct {
 	// tab is read by every take and written by grow only, on a cache
 	// line of its own so that inserts do not slow hits down.
