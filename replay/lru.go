@@ -17,14 +17,18 @@ package replay
 // load / 2³²); a present key reads one idx line and its entry. Evicting the
 // oldest record reads its entry, which the previous eviction's unlinking
 // already brought into the cache, and its idx line.
+//
+// The fields every new key writes come first, so that with the shard's
+// mutex before them they share one cache line: under contention from
+// several cores, each line a shard writes is one more to pass between them.
 type lru struct {
-	ents       []entry
-	idx        []uint64
 	head, tail uint32 // most and least recently written entries; none if empty
 	free       uint32 // first free entry, linked through next; none if none
 	n          int    // keys held
-	cap        int    // most keys held
-	maxIdx     int    // idx size at which load stays <= 3/4 with cap keys
+	ents       []entry
+	idx        []uint64
+	cap        int // most keys held
+	maxIdx     int // idx size at which load stays <= 3/4 with cap keys
 }
 
 // none is the null entry index.
@@ -199,3 +203,4 @@ func (l *lru) grow() {
 		l.idx[i] = s
 	}
 }
+

@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"testing"
+	"unsafe"
 )
 
 // modelLRU is the reference the pointer-free lru is checked against: keys
@@ -174,5 +175,18 @@ func TestLRUGrowsToCapacityAndReusesEntries(t *testing.T) {
 	}
 	if len(l.idx) != l.maxIdx {
 		t.Fatalf("idx size %d, want %d", len(l.idx), l.maxIdx)
+	}
+}
+
+// TestShardLayout checks what shard's comment promises: a whole number of
+// cache lines, the mutex and the list fields written by every new key
+// within the first one.
+func TestShardLayout(t *testing.T) {
+	var s shard
+	if size := unsafe.Sizeof(s); size%64 != 0 {
+		t.Errorf("shard is %d bytes, not a multiple of 64", size)
+	}
+	if end := unsafe.Offsetof(s.lru) + unsafe.Offsetof(s.lru.n) + unsafe.Sizeof(s.lru.n); end > 64 {
+		t.Errorf("the hot fields end at byte %d, past the first cache line", end)
 	}
 }
