@@ -203,4 +203,3 @@ func (l *lru) grow() {
 		l.idx[i] = s
 	}
 }
-
