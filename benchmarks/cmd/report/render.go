@@ -193,6 +193,9 @@ func (in *Input) WriteMarkdown(w io.Writer) error {
 	}
 	fmt.Fprintf(&b, "| CPU | %s |\n", cpu)
 	fmt.Fprintf(&b, "| Cores | %d (GOMAXPROCS %d) |\n", m.Cores, m.GOMAXPROCS)
+	if st, ok := in.Stats["CoreToCore"]; ok {
+		fmt.Fprintf(&b, "| Core-to-core hand-off | %s ns one way (`BenchmarkCoreToCore`: two threads passing a cache line back and forth; each line one core writes and the other touches costs about this much in parallel runs) |\n", fmtNs(st.NsOp))
+	}
 	fmt.Fprintf(&b, "| Go | %s %s |\n", m.GoVersion, m.OSArch)
 	fmt.Fprintf(&b, "| Load average (1, 5, 15 min) | before %s; after %s |\n", m.LoadBefore, m.LoadAfter)
 	fmt.Fprintf(&b, "| Method | median of %d rounds; each round is one process running every benchmark once for `-benchtime %s`, so all implementations are measured side by side and interleaved in time (%s in all). Within a run, ns/op is the median time per op over chunks of consecutive ops (about 64 KiB of body, or 256 lookups or takes), so a chunk preempted by another process on this shared machine is discarded as an outlier; parallel rate-limit runs report the plain total time / b.N. B/op and allocs/op are Go's usual per-op figures. |\n\n",
