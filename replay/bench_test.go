@@ -56,12 +56,18 @@ var ring = newKeyRing(1 << 18)
 // unknown key plus Complete, in a full store (each claim evicts the oldest
 // record), the steady state of a busy receiver.
 func BenchmarkMemoryClaimComplete(b *testing.B) {
-	m := replay.NewMemory(replay.DefaultCapacity)
-	for i := range replay.DefaultCapacity { // fill to steady state
+	benchFullStore(b, replay.DefaultCapacity)
+}
+
+// benchFullStore times Claim+Complete of new keys in a NewMemory(capacity)
+// filled to its steady state first, so every claim evicts.
+func benchFullStore(b *testing.B, capacity int) {
+	m := replay.NewMemory(capacity)
+	for i := range capacity {
 		_, _ = m.Claim(ctx, ring.key(i), 0)
 		_ = m.Complete(ctx, ring.key(i), 0)
 	}
-	i := replay.DefaultCapacity
+	i := capacity
 	b.ReportAllocs()
 	b.ResetTimer()
 	defer cpuPerOp(b)()
@@ -116,29 +122,11 @@ func BenchmarkMemoryClaimCompleteParallel(b *testing.B) {
 // BenchmarkMemoryClaimCompleteSizes is BenchmarkMemoryClaimComplete at
 // three capacities, all full and evicting on every claim: 1 024 keys stay
 // in the CPU caches (the work of the store alone), 100 000 (the default)
-// mostly do not, so each claim also pays cache misses for the new key's map
-// slot and for the evicted record and its map slot.
+// mostly do not, so each claim also pays cache misses for the new key's
+// index slot and for the evicted record and its index slot.
 func BenchmarkMemoryClaimCompleteSizes(b *testing.B) {
 	for _, c := range []int{1 << 10, 1 << 14, replay.DefaultCapacity} {
-		b.Run(fmt.Sprint(c), func(b *testing.B) {
-			m := replay.NewMemory(c)
-			for i := range c {
-				_, _ = m.Claim(ctx, ring.key(i), 0)
-				_ = m.Complete(ctx, ring.key(i), 0)
-			}
-			i := c
-			b.ReportAllocs()
-			b.ResetTimer()
-			defer cpuPerOp(b)()
-			for range b.N {
-				k := ring.key(i)
-				i++
-				if st, _ := m.Claim(ctx, k, 0); st != replay.Fresh {
-					b.Fatalf("Claim = %v, want Fresh", st)
-				}
-				_ = m.Complete(ctx, k, 0)
-			}
-		})
+		b.Run(fmt.Sprint(c), func(b *testing.B) { benchFullStore(b, c) })
 	}
 }
 
