@@ -94,7 +94,7 @@ type Memory struct {
 // digest identifies a key inside the store: two 64-bit maphashes of it
 // under independent random seeds. Holding a fixed-size digest instead of
 // the key string bounds memory whatever the keys' length, never pins a
-// caller's buffer, and keeps a map lookup to one cache line; a false match
+// caller's buffer, and keeps an entry at 32 bytes; a false match
 // needs a 128-bit collision under seeds chosen at random per store.
 type digest [2]uint64
 
