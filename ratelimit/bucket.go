@@ -10,8 +10,8 @@ import (
 
 // policy is the arithmetic of one token bucket, shared by every key of a
 // Memory. A bucket is stored as a single int64: its "full time" tat (the
-// instant, in nanoseconds since the Memory's epoch, at which it will hold
-// burst tokens again). At time now it holds burst - max(0, tat-now)/interval
+// instant, in nanoseconds on the Memory's clock since it was made, at which
+// it will hold burst tokens again). At time now it holds burst - max(0, tat-now)/interval
 // tokens. This is the token bucket of golang.org/x/time/rate expressed the
 // GCRA way: exact integer nanoseconds, no float drift, 8 bytes per key, and
 // "the bucket is full" is simply tat <= now.

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"golang.org/x/time/rate"
+
+	"github.com/hookguard/hookguard/internal/clock"
 )
 
 // Memory is an in-process Limiter: one token bucket per key, sharded across
@@ -67,8 +69,7 @@ import (
 // NewMemoryWithOptions.
 type Memory struct {
 	p      policy
-	now    func() time.Time // nil: the monotonic clock via time.Since
-	epoch  time.Time
+	clk    // bucket times are nanoseconds on this clock
 	seed   maphash.Seed
 	shift  uint // h>>shift is a key's shard: its hash's top bits
 	shards []shard
@@ -76,6 +77,11 @@ type Memory struct {
 }
 
 var _ Limiter = (*Memory)(nil)
+
+// clk is the limiter's clock, embedded under an unexported name: the
+// middleware learns through it whether the limiter reads the real clock
+// (see package internal/clock).
+type clk = clock.Source
 
 // MemoryOptions configures NewMemoryWithOptions. Rate, Burst and MaxKeys are
 // required; zero values of the other fields mean the documented defaults.
@@ -139,14 +145,9 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 	for n > o.MaxKeys {
 		n >>= 1
 	}
-	epoch := time.Now()
-	if o.Now != nil {
-		epoch = o.Now()
-	}
 	m := &Memory{
 		p:      p,
-		now:    o.Now,
-		epoch:  epoch,
+		clk:    clock.New(o.Now),
 		seed:   maphash.MakeSeed(),
 		shift:  uint(64 - bits.TrailingZeros(uint(n))),
 		shards: make([]shard, n),
@@ -176,28 +177,22 @@ func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
 	// prefetch is not waited for: the bucket's line arrives while the
 	// clock is read.
 	prefetch(&tb.slots[tb.home(want)])
-	var t int64
-	if m.now == nil {
-		// time.Since on a monotonic epoch reads only the monotonic clock:
-		// half the cost of time.Now, and still testing/synctest's clock.
-		t = int64(time.Since(m.epoch))
-	} else {
-		t = int64(m.now().Sub(m.epoch))
-	}
-	return m.take(s, tb, want, t), nil
+	return m.take(s, tb, want, clock.Now(&m.clk)), nil
 }
 
 // TakeAt is Take at the explicit time now, the twin of x/time/rate's
 // AllowN(t, 1): the bucket is brought to now, then one token is taken if
 // available. It allocates nothing (a new key may grow its shard's table, up
-// to the size MaxKeys needs).
+// to the size MaxKeys needs). now is taken on the limiter's clock: a
+// time.Now reading for a limiter made without MemoryOptions.Now (its
+// monotonic part is used), a reading of that Now otherwise.
 func (m *Memory) TakeAt(key string, now time.Time) Decision {
 	h := maphash.String(m.seed, key)
 	s := &m.shards[h>>m.shift]
-	return m.take(s, s.tab.Load(), keyTag(h), int64(now.Sub(m.epoch)))
+	return m.take(s, s.tab.Load(), keyTag(h), clock.At(&m.clk, now))
 }
 
-// take applies one request at t, in nanoseconds since m.epoch, to the bucket
+// take applies one request at t, in nanoseconds on m's clock, to the bucket
 // of the key whose tag is want in shard s, whose table was tb when the take
 // began. A key already held takes only its slot's lock; a new key, or one
 // the lock-free probe cannot settle, takes the shard mutex (see shard).

@@ -7,6 +7,8 @@ import (
 	"math/bits"
 	"sync"
 	"time"
+
+	"github.com/hookguard/hookguard/internal/clock"
 )
 
 var _ Store = (*Memory)(nil)
@@ -86,10 +88,14 @@ type Memory struct {
 	shards   []shard
 	mask     uint64
 	seeds    [2]maphash.Seed
-	now      func() time.Time // nil: time.Since(base), the monotonic clock alone
-	base     time.Time        // expiry times are offsets from base
+	clk      // expiry times are nanoseconds on this clock
 	capacity int
 }
+
+// clk is the store's clock, embedded under an unexported name: the
+// middleware learns through it whether the store reads the real clock
+// (see package internal/clock).
+type clk = clock.Source
 
 // digest identifies a key inside the store: two 64-bit maphashes of it
 // under independent random seeds. Holding a fixed-size digest instead of
@@ -171,17 +177,11 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 			n <<= 1
 		}
 	}
-	now := o.Now
-	base := time.Now()
-	if now != nil {
-		base = now()
-	}
 	m := &Memory{
 		shards:   make([]shard, n),
 		mask:     uint64(n - 1),
 		seeds:    [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()},
-		now:      now,
-		base:     base,
+		clk:      clock.New(o.Now),
 		capacity: capacity,
 	}
 	for i := range m.shards {
@@ -200,16 +200,9 @@ func (m *Memory) lookup(key string) (*shard, digest) {
 	return &m.shards[d[0]&m.mask], d
 }
 
-// clock returns the store's current time as nanoseconds since base. With
-// the default clock it is time.Since(base), which reads only the monotonic
-// clock: half the cost of time.Now, which reads the wall clock as well.
-// Under testing/synctest time.Since reads the bubble's fake clock.
-func (m *Memory) clock() int64 {
-	if m.now == nil {
-		return int64(time.Since(m.base))
-	}
-	return int64(m.now().Sub(m.base))
-}
+// clock returns the store's current time in nanoseconds on its clock
+// (with the real clock, a read of the monotonic clock alone).
+func (m *Memory) clock() int64 { return clock.Now(&m.clk) }
 
 // expiry returns now+d, saturating instead of overflowing.
 func expiry(now int64, d time.Duration) int64 {
@@ -225,11 +218,25 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 	if err := ctx.Err(); err != nil {
 		return InFlight, err
 	}
+	return m.claim(key, lease, m.clock()), nil
+}
+
+// ClaimAt is Claim at the explicit time now instead of a reading of the
+// store's clock, the twin of ratelimit's Memory.TakeAt: for a caller that
+// has just read the clock (the middleware reads it once per delivery) and
+// for tests. now is taken on the store's clock: a time.Now reading for a
+// store made without MemoryOptions.Now (its monotonic part is used), a
+// reading of that Now otherwise. It takes no context and never fails.
+func (m *Memory) ClaimAt(key string, lease time.Duration, now time.Time) State {
+	return m.claim(key, lease, clock.At(&m.clk, now))
+}
+
+// claim is Claim at now, in nanoseconds on the store's clock.
+func (m *Memory) claim(key string, lease time.Duration, now int64) State {
 	if lease <= 0 {
 		lease = DefaultLease
 	}
 	s, d := m.lookup(key)
-	now := m.clock() // outside the lock: a clock read is the slowest step
 	s.mu.Lock()
 	l := &s.lru
 	if e, _, ok := l.get(d); ok {
@@ -237,16 +244,16 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 		if r.live(now) {
 			s.mu.Unlock()
 			if r.done() {
-				return Done, nil
+				return Done
 			}
-			return InFlight, nil
+			return InFlight
 		}
 		l.set(e, newRecord(expiry(now, lease), false))
 	} else {
 		s.insert(d, newRecord(expiry(now, lease), false), now)
 	}
 	s.mu.Unlock()
-	return Fresh, nil
+	return Fresh
 }
 
 // Complete implements Store. On a cancelled context it changes nothing.
@@ -254,11 +261,23 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
+	m.complete(key, keep, m.clock())
+	return nil
+}
+
+// CompleteAt is Complete at the explicit time now (see ClaimAt): key is
+// remembered as processed until now+keep on the store's clock. It takes no
+// context and never fails.
+func (m *Memory) CompleteAt(key string, keep time.Duration, now time.Time) {
+	m.complete(key, keep, clock.At(&m.clk, now))
+}
+
+// complete is Complete at now, in nanoseconds on the store's clock.
+func (m *Memory) complete(key string, keep time.Duration, now int64) {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
 	s, d := m.lookup(key)
-	now := m.clock() // outside the lock: a clock read is the slowest step
 	r := newRecord(expiry(now, keep), true)
 	s.mu.Lock()
 	if e, _, ok := s.lru.get(d); ok {
@@ -267,7 +286,6 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 		s.insert(d, r, now)
 	}
 	s.mu.Unlock()
-	return nil
 }
 
 // Release implements Store. On a cancelled context it changes nothing.

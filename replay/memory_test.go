@@ -168,6 +168,52 @@ func TestMemoryExpirySynctest(t *testing.T) {
 	})
 }
 
+// TestMemoryClaimAtCompleteAt: the At methods take the caller's time on the
+// store's clock, with a fake clock and with the real one, and mix with the
+// methods that read the clock themselves.
+func TestMemoryClaimAtCompleteAt(t *testing.T) {
+	t.Run("fake clock", func(t *testing.T) {
+		c := newFakeClock()
+		m := replay.NewMemoryWithOptions(replay.MemoryOptions{Now: c.Now})
+		t0 := c.Now()
+		require.Equal(t, replay.Fresh, m.ClaimAt("a", time.Minute, t0))
+		require.Equal(t, replay.InFlight, claim(t, m, "a", 0), "the store's clock agrees")
+		require.Equal(t, replay.InFlight, m.ClaimAt("a", time.Minute, t0.Add(time.Minute-1)))
+		require.Equal(t, replay.Fresh, m.ClaimAt("a", time.Minute, t0.Add(time.Minute)), "lease over at t0+lease")
+
+		// CompleteAt in the past: remembered until then+keep, not now+keep.
+		c.Advance(time.Hour)
+		m.CompleteAt("a", 2*time.Hour, t0)
+		require.Equal(t, replay.Done, claim(t, m, "a", 0))
+		c.Advance(time.Hour - 1)
+		require.Equal(t, replay.Done, claim(t, m, "a", 0))
+		c.Advance(1)
+		require.Equal(t, replay.Fresh, claim(t, m, "a", 0), "keep counted from t0")
+
+		// Zero lease and keep mean the defaults, as for Claim and Complete.
+		now := c.Now()
+		require.Equal(t, replay.Fresh, m.ClaimAt("b", 0, now))
+		require.Equal(t, replay.InFlight, m.ClaimAt("b", 0, now.Add(replay.DefaultLease-1)))
+		m.CompleteAt("b", 0, now)
+		require.Equal(t, replay.Done, m.ClaimAt("b", 0, now.Add(replay.DefaultKeep-1)))
+		require.Equal(t, replay.Fresh, m.ClaimAt("b", 0, now.Add(replay.DefaultKeep)))
+	})
+	t.Run("real clock", func(t *testing.T) {
+		synctest.Test(t, func(t *testing.T) {
+			m := replay.NewMemory(0)
+			require.Equal(t, replay.Fresh, m.ClaimAt("a", time.Minute, time.Now()))
+			require.Equal(t, replay.InFlight, claim(t, m, "a", time.Minute))
+			time.Sleep(time.Minute)
+			require.Equal(t, replay.Fresh, m.ClaimAt("a", time.Minute, time.Now()), "lease over")
+			m.CompleteAt("a", time.Hour, time.Now())
+			time.Sleep(time.Hour - time.Second)
+			require.Equal(t, replay.Done, claim(t, m, "a", 0))
+			time.Sleep(time.Second)
+			require.Equal(t, replay.Fresh, claim(t, m, "a", 0), "keep over")
+		})
+	})
+}
+
 func TestMemoryConcurrentHandlersSynctest(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		m := replay.NewMemory(1000)
