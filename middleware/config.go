@@ -52,7 +52,12 @@ type Config struct {
 	// MaxBody caps the body in bytes. 0: DefaultMaxBody (1 MiB). Negative is
 	// an error.
 	MaxBody int64
-	// Now is the clock for the timestamp window and secret validity. nil: time.Now.
+	// Now is the clock for the timestamp window and secret validity, read
+	// once per delivery. nil: time.Now; that one reading then also serves
+	// a Replay or Limiter that is the packages' memory store made without
+	// a clock of its own (replay.Memory.ClaimAt and CompleteAt,
+	// ratelimit.Memory.TakeAt), which would otherwise read the same clock
+	// again.
 	Now func() time.Time
 	// Logger receives one record per decision: refusals at Warn (store
 	// failures at Error, duplicates and rate limiting at Info), acceptances at
@@ -83,7 +88,10 @@ type Config struct {
 	Lease time.Duration
 	// Keep is how long a processed event ID is remembered. 0: DefaultKeep
 	// (72 h). It must cover Window.Past+Window.Future, or a captured delivery
-	// could be replayed inside the window after its ID was forgotten.
+	// could be replayed inside the window after its ID was forgotten. It
+	// counts from the handler's success, or from the delivery's clock
+	// reading when the Guard hands its clock to the memory store (see Now):
+	// either outlasts the window that reading was checked against.
 	Keep time.Duration
 	// StoreTimeout bounds Complete and Release, which run after the handler
 	// on a context that keeps the request's values but not its cancellation

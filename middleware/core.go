@@ -64,9 +64,11 @@ type Verdict struct {
 	key         string
 	claimed     bool
 	finished    bool
-	// leaseEnd is when the claim's lease ends at the latest, by Config.Now
-	// read before the claim: a Release after it is skipped.
-	leaseEnd time.Time
+	// claimedAt is Config.Now read before the claim: the lease ends at
+	// claimedAt+Lease at the latest, and a Release after that is skipped.
+	// A memory store the Guard hands its clock to (Guard.memReplay) took
+	// the claim at claimedAt and completes it at claimedAt too.
+	claimedAt time.Time
 }
 
 // Proceed reports whether the handler should run.
@@ -125,9 +127,9 @@ func retryAfter(d time.Duration) string {
 // Done reports the handler's status for an accepted delivery: a 2xx
 // completes the event (remembered for Config.Keep), anything else releases
 // it so the sender's retry is processed (unless Config.Lease has run out
-// since the claim: the key is free already, or a retry holds it now). Call it exactly once after the
-// handler, also when it panicked (with 500); it is not safe to call
-// concurrently. Done on a refused verdict, a second Done, or a delivery let
+// since the claim: the key is free already, or a retry holds it now). Call
+// it exactly once after the handler, also when it panicked (with 500); it
+// is not safe to call concurrently. Done on a refused verdict, a second Done, or a delivery let
 // through by FailOpen does nothing. The store is called with a context that
 // keeps the request's values but is not cancelled with it, bounded by
 // Config.StoreTimeout.
@@ -137,6 +139,20 @@ func (v *Verdict) Done(status int) error {
 	}
 	v.finished = true
 	g := v.g
+	complete := status >= 200 && status < 300
+	if !complete && !g.cfg.Now().Before(v.claimedAt.Add(g.cfg.Lease)) {
+		// The lease is over. The key has expired, or a retry claimed it
+		// since; the Store interface names a key, not a claim, so a
+		// Release now would free that retry's claim while it runs.
+		// Skipping it loses nothing: an expired key is free already.
+		return nil
+	}
+	if m := g.memReplay; m != nil && complete {
+		// At the delivery's time, like the claim: Keep must outlast the
+		// window checked at that time (Keep >= Past+Future), no more.
+		m.CompleteAt(v.key, g.cfg.Keep, v.claimedAt)
+		return nil
+	}
 	ctx := v.ctx
 	if t := g.cfg.StoreTimeout; t > 0 {
 		var cancel context.CancelFunc
@@ -144,15 +160,11 @@ func (v *Verdict) Done(status int) error {
 		defer cancel()
 	}
 	var err error
-	if status >= 200 && status < 300 {
+	if complete {
 		err = g.cfg.Replay.Complete(ctx, v.key, g.cfg.Keep)
-	} else if g.cfg.Now().Before(v.leaseEnd) {
+	} else {
 		err = g.cfg.Replay.Release(ctx, v.key)
 	}
-	// else: the lease is over. The key has expired, or a retry claimed it
-	// since; the Store interface names a key, not a claim, so a Release now
-	// would free that retry's claim while it runs. Skipping it loses
-	// nothing: an expired key is free already.
 	if err != nil && g.cfg.Logger != nil {
 		g.cfg.Logger.LogAttrs(v.ctx, slog.LevelError, "hookguard: replay store failed after the handler",
 			slog.Int("status", status), slog.String("scheme", v.Event.Scheme),
@@ -383,7 +395,13 @@ func (g *Guard) stepRate(st *reqState) error {
 		}
 		key = st.rateKeyOf(st.v.Event.ClientIP)
 	}
-	d, err := g.cfg.Limiter.Take(st.Context, key)
+	var d ratelimit.Decision
+	var err error
+	if m := g.memLimiter; m != nil {
+		d = m.TakeAt(key, st.clock(g))
+	} else {
+		d, err = g.cfg.Limiter.Take(st.Context, key)
+	}
 	if err == nil && d.Allowed {
 		return nil
 	}
@@ -505,7 +523,15 @@ func (g *Guard) stepClaim(st *reqState) error {
 	}
 	st.claimChecked = true
 	key := g.replayKey(st, st.v.Event.ID)
-	state, err := g.cfg.Replay.Claim(st.Context, key, g.cfg.Lease)
+	var state replay.State
+	var err error
+	if m := g.memReplay; m != nil {
+		if err = st.Context.Err(); err == nil { // as Memory.Claim does
+			state = m.ClaimAt(key, g.cfg.Lease, st.clock(g))
+		}
+	} else {
+		state, err = g.cfg.Replay.Claim(st.Context, key, g.cfg.Lease)
+	}
 	if err != nil {
 		switch ReasonFor(err) {
 		case ReasonDuplicate:
@@ -519,9 +545,9 @@ func (g *Guard) stepClaim(st *reqState) error {
 	switch state {
 	case replay.Fresh:
 		st.v.key, st.v.claimed = key, true
-		// st.now was read before the claim, so this is no later than the
-		// store's own lease end.
-		st.v.leaseEnd = st.clock(g).Add(g.cfg.Lease)
+		// st.now was read before the claim, so claimedAt+Lease is no later
+		// than the store's own lease end.
+		st.v.claimedAt = st.clock(g)
 		return nil
 	case replay.Done:
 		return replay.ErrDuplicate
