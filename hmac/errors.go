@@ -11,7 +11,8 @@ var (
 	ErrMissingHeader = errors.New("hmac: missing header")
 	// ErrMalformed: a header is present but not in the scheme's exact
 	// syntax (non-canonical base64, wrong MAC length, a timestamp with a
-	// sign or leading zero, a repeated header line, ...).
+	// sign or leading zero, a repeated header line, a value over
+	// [MaxHeaderLen] bytes, ...).
 	ErrMalformed = errors.New("hmac: malformed signature")
 	// ErrMismatch: the headers are well formed but no signature matches
 	// any currently valid secret. [ErrNoValidSecret] also matches it.

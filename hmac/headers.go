@@ -21,12 +21,19 @@ func (f HeaderFunc) Get(key string) string { return f(key) }
 // a header (http.Header, textproto.MIMEHeader via Values).
 type valuesGetter interface{ Values(key string) []string }
 
+// MaxHeaderLen is the longest value of a signature, timestamp or ID header
+// that [Verifier.Verify] accepts; a longer one is refused with
+// [ErrMalformed] before it is parsed or hashed. Providers send well under
+// 1 KiB; the bound caps the work an unauthenticated request can cause (the
+// signature header is scanned and the ID is hashed whole).
+const MaxHeaderLen = 8 << 10
+
 // header returns the single value of the header key (canonical form).
 //
 // Repeated header lines are refused with ErrMalformed when the header map
 // can report them: a proxy or attacker that appends a second signature,
 // timestamp or ID line must not get to choose which one is checked. An empty
-// value counts as missing.
+// value counts as missing, one over MaxHeaderLen bytes as malformed.
 func header(h Headers, key string) (string, error) {
 	var v string
 	switch hh := h.(type) {
@@ -53,6 +60,9 @@ func header(h Headers, key string) (string, error) {
 	}
 	if v == "" {
 		return "", fmt.Errorf("%w: %s", ErrMissingHeader, key)
+	}
+	if len(v) > MaxHeaderLen {
+		return "", fmt.Errorf("%w: %s is %d bytes (limit %d)", ErrMalformed, key, len(v), MaxHeaderLen)
 	}
 	return v, nil
 }

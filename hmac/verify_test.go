@@ -83,6 +83,13 @@ func TestVerifyStandardWebhooksStrict(t *testing.T) {
 		{"timestamp with leading zero", func(h http.Header) { h.Set("Webhook-Timestamp", "0"+swTS) }, swBody, hmac.ErrMalformed},
 		{"timestamp huge", func(h http.Header) { h.Set("Webhook-Timestamp", strings.Repeat("9", 40)) }, swBody, hmac.ErrMalformed},
 		{"timestamp with space", func(h http.Header) { h.Set("Webhook-Timestamp", swTS+" ") }, swBody, hmac.ErrMalformed},
+		{"signature over MaxHeaderLen", func(h http.Header) {
+			// Valid but for trailing spaces, which are tolerated below the limit.
+			h.Set("Webhook-Signature", "v1,"+swSig+strings.Repeat(" ", hmac.MaxHeaderLen))
+		}, swBody, hmac.ErrMalformed},
+		{"id over MaxHeaderLen", func(h http.Header) { h.Set("Webhook-Id", strings.Repeat("i", hmac.MaxHeaderLen+1)) }, swBody, hmac.ErrMalformed},
+		{"id at MaxHeaderLen", func(h http.Header) { h.Set("Webhook-Id", strings.Repeat("i", hmac.MaxHeaderLen)) }, swBody, hmac.ErrMismatch},
+		{"timestamp over MaxHeaderLen", func(h http.Header) { h.Set("Webhook-Timestamp", strings.Repeat("1", hmac.MaxHeaderLen+1)) }, swBody, hmac.ErrMalformed},
 		{"other timestamp", func(h http.Header) { h.Set("Webhook-Timestamp", "1614265331") }, swBody, hmac.ErrMismatch},
 		{"other id", func(h http.Header) { h.Set("Webhook-Id", swID+"x") }, swBody, hmac.ErrMismatch},
 		{"other body", func(http.Header) {}, swBody + "\n", hmac.ErrMismatch},
@@ -198,6 +205,11 @@ func TestHeaderFunc(t *testing.T) {
 	res, err := hmac.NewVerifier(hmac.StandardWebhooks, swKeyring(t)).Verify(hmac.HeaderFunc(h.Get), []byte(swBody))
 	require.NoError(t, err)
 	require.Equal(t, swID, res.ID)
+
+	// The length limit holds for every kind of header map.
+	h.Set("Webhook-Id", strings.Repeat("i", hmac.MaxHeaderLen+1))
+	_, err = hmac.NewVerifier(hmac.StandardWebhooks, swKeyring(t)).Verify(hmac.HeaderFunc(h.Get), []byte(swBody))
+	require.ErrorIs(t, err, hmac.ErrMalformed)
 }
 
 func TestNilHeaders(t *testing.T) {

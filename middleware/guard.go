@@ -21,9 +21,7 @@ type Guard struct {
 	verifier *hmac.Verifier
 	resolver ipallow.Resolver
 	allow    atomic.Pointer[ipallow.List]
-	// schemeHeaders are the headers the scheme reads, for the size check.
-	schemeHeaders []string
-	deny          atomic.Pointer[denyBox]
+	deny     atomic.Pointer[denyBox]
 	// schemeName is Config.Scheme.Name(), read once.
 	schemeName string
 	// keyPrefix is replay.Key(Config.Source, ""), "<len>:<source>:", when
@@ -60,11 +58,6 @@ func New(c Config) (*Guard, error) {
 		cfg:      c,
 		verifier: hmac.NewVerifier(c.Scheme, c.Keyring),
 		resolver: ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
-	}
-	for _, h := range []string{c.Scheme.SignatureHeader(), c.Scheme.TimestampHeader(), c.Scheme.IDHeader()} {
-		if h != "" {
-			g.schemeHeaders = append(g.schemeHeaders, http.CanonicalHeaderKey(h))
-		}
 	}
 	g.schemeName = c.Scheme.Name()
 	if p := replay.Key(c.Source, ""); !strings.HasPrefix(p, "#") { // not the hashed form

@@ -155,10 +155,6 @@ func (d *detachedContext) Done() <-chan struct{}       { return nil }
 func (d *detachedContext) Err() error                  { return nil }
 func (d *detachedContext) Value(key any) any           { return d.parent.Value(key) }
 
-// maxHeaderValue is the longest value of a header the scheme reads; longer is
-// malformed (no provider sends signature headers anywhere near it).
-const maxHeaderValue = 8 << 10
-
 // setRequest points the checks at a net/http request.
 func (st *reqState) setRequest(r *http.Request) {
 	st.remoteAddr, st.tls = r.RemoteAddr, r.TLS != nil
