@@ -135,11 +135,24 @@ func (r Resolver) ClientIP(req *http.Request) (netip.Addr, error) {
 // h gives the request's header lines (an http.Header works; nil means no
 // headers).
 func (r Resolver) ClientIPFrom(remoteAddr string, h HeaderValues) (netip.Addr, error) {
+	peer, err := ParsePeer(remoteAddr)
+	if err != nil {
+		return netip.Addr{}, err
+	}
+	return r.ClientIPFromPeer(peer, h)
+}
+
+// ParsePeer parses a direct peer's address the way [Resolver.ClientIPFrom]
+// does: "ip:port", "[ipv6]:port" or a bare IP, returned unmapped and
+// without a zone; anything else is ErrBadPeer. With [Resolver.ClientIPFromPeer]
+// it lets a caller parse a connection's address once for all the requests
+// the connection carries.
+func ParsePeer(remoteAddr string) (netip.Addr, error) {
 	peer, ok := parsePeer(remoteAddr)
 	if !ok {
 		return netip.Addr{}, fmt.Errorf("%w: %q", ErrBadPeer, clip(remoteAddr))
 	}
-	return r.ClientIPFromPeer(peer, h)
+	return peer, nil
 }
 
 // ClientIPFromPeer is [Resolver.ClientIPFrom] for a peer address that is

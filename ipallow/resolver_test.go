@@ -262,3 +262,32 @@ func TestClientIPZeroAllocs(t *testing.T) {
 	_ = sink
 	require.Zero(t, allocs)
 }
+
+// TestParsePeer: ParsePeer is ClientIPFrom's parse of the direct peer, and
+// ClientIPFromPeer on its result is ClientIPFrom.
+func TestParsePeer(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"192.0.2.1:40000", "192.0.2.1"},
+		{"192.0.2.1", "192.0.2.1"},
+		{"[2001:db8::1]:443", "2001:db8::1"},
+		{"[2001:db8::1]", "2001:db8::1"},
+		{"2001:db8::1", "2001:db8::1"},
+		{"[::ffff:192.0.2.1]:80", "192.0.2.1"},
+		{"[fe80::1%eth0]:80", "fe80::1"},
+	} {
+		got, err := ParsePeer(c.in)
+		require.NoError(t, err, c.in)
+		require.Equal(t, netip.MustParseAddr(c.want), got, c.in)
+		r := Resolver{Trusted: trustedProxies}
+		h := http.Header{"X-Forwarded-For": {"203.0.113.5"}}
+		a, errA := r.ClientIPFrom(c.in, h)
+		b, errB := r.ClientIPFromPeer(got, h)
+		require.Equal(t, a, b, c.in)
+		require.Equal(t, errA, errB, c.in)
+	}
+	for _, bad := range []string{"", "@", "localhost:80", "192.0.2.1:99999", "[192.0.2.1]:80", "[2001:db8::1", strings.Repeat("9", 200)} {
+		_, err := ParsePeer(bad)
+		require.ErrorIs(t, err, ErrBadPeer, bad)
+		require.LessOrEqual(t, len(err.Error()), 120, "the error clips the input")
+	}
+}

@@ -247,13 +247,13 @@ func (g *Guard) getState(ctx context.Context) *reqState {
 }
 
 // putState clears st (so the pool pins nothing of the request) and
-// recycles it. Only the last rate-limit key survives: a string derived
-// from an address, which the next delivery from that address reuses; and
-// the pointer to the state's own replay-key buffer.
+// recycles it. Only the caches of the last peer address and rate-limit key
+// survive, strings of an address that the next delivery from it reuses,
+// and the pointer to the state's own replay-key buffer.
 func putState(st *reqState) {
-	rk, kb := st.rateKey, st.keyBuf
+	rk, pa, kb := st.rateKey, st.peer, st.keyBuf
 	*st = reqState{}
-	st.rateKey, st.keyBuf = rk, kb
+	st.rateKey, st.peer, st.keyBuf = rk, pa, kb
 	statePool.Put(st)
 }
 
@@ -350,7 +350,10 @@ func (g *Guard) resolveIP(st *reqState) error {
 		return st.ipErr
 	}
 	st.ipResolved = true
-	ip, err := g.resolver.ClientIPFrom(st.remoteAddr, st.lines)
+	ip, err := st.peerOf(st.remoteAddr)
+	if err == nil {
+		ip, err = g.resolver.ClientIPFromPeer(ip, st.lines)
+	}
 	st.ipErr = err
 	if err != nil {
 		return err

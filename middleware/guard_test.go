@@ -220,6 +220,39 @@ func TestEventFrom(t *testing.T) {
 	assert.False(t, ok)
 }
 
+// TestPeerCacheFollowsAddress: the pooled state's cache of the last peer
+// address never answers for another address: deliveries alternating
+// between peers, one of them not allowed and one unparsable, each get their
+// own client IP and verdict.
+func TestPeerCacheFollowsAddress(t *testing.T) {
+	g := newTestGuard(t, func(c *Config) { c.Allow = ipallow.MustParse("192.0.2.0/24") })
+	h := newCounter()
+	handler := g.Handler(h)
+	for i, c := range []struct {
+		remote string
+		code   int
+		want   string // ClientIP seen by the handler
+	}{
+		{"192.0.2.10:1", 200, "192.0.2.10"},
+		{"192.0.2.10:1", 200, "192.0.2.10"},
+		{"198.51.100.1:1", 403, ""},
+		{"192.0.2.11:2", 200, "192.0.2.11"},
+		{"not an address", 403, ""},
+		{"192.0.2.11:2", 200, "192.0.2.11"},
+		{"198.51.100.1:1", 403, ""},
+		{"[::ffff:192.0.2.12]:3", 200, "192.0.2.12"},
+	} {
+		r := signedRequest(t, fmt.Sprintf("msg_peer_%d", i), testNow, []byte(`{}`))
+		r.RemoteAddr = c.remote
+		h.event = Event{}
+		w := serve(handler, r)
+		require.Equal(t, c.code, w.Code, "delivery %d from %s", i, c.remote)
+		if c.want != "" {
+			assert.Equal(t, netip.MustParseAddr(c.want), h.event.ClientIP, "delivery %d", i)
+		}
+	}
+}
+
 // TestRetryAfterFailure: a handler failing with 500 releases the claim; the
 // sender's retry is processed; a third delivery is a duplicate.
 func TestRetryAfterFailure(t *testing.T) {

@@ -54,6 +54,14 @@ type reqState struct {
 		key string
 	}
 
+	// peer caches the parsed form of the last RemoteAddr this state saw;
+	// putState keeps it: the requests of one connection share their
+	// RemoteAddr, so a pooled state mostly skips parsing it again.
+	peer struct {
+		remoteAddr string
+		addr       netip.Addr
+	}
+
 	tlsChecked, ipResolved, rateChecked, bodyRead bool
 	verified, windowChecked, claimChecked         bool
 }
@@ -71,6 +79,19 @@ func (st *reqState) rateKeyOf(ip netip.Addr) string {
 		st.rateKey.ip, st.rateKey.key = ip, ratelimit.IPKey(ip, 0, 64)
 	}
 	return st.rateKey.key
+}
+
+// peerOf returns ipallow.ParsePeer(remoteAddr), from the cache when the
+// state saw the same address last.
+func (st *reqState) peerOf(remoteAddr string) (netip.Addr, error) {
+	if remoteAddr != "" && remoteAddr == st.peer.remoteAddr {
+		return st.peer.addr, nil
+	}
+	a, err := ipallow.ParsePeer(remoteAddr)
+	if err == nil {
+		st.peer.remoteAddr, st.peer.addr = remoteAddr, a
+	}
+	return a, err
 }
 
 // clock returns Config.Now, read once per request.
