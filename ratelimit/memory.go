@@ -7,10 +7,12 @@ import (
 	"math/bits"
 	"runtime"
 	"time"
+	"unsafe"
 
 	"golang.org/x/time/rate"
 
 	"github.com/hookguard/hookguard/internal/clock"
+	"github.com/hookguard/hookguard/internal/prefetch"
 )
 
 // Memory is an in-process Limiter: one token bucket per key, sharded across
@@ -176,7 +178,7 @@ func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
 	// issued before it would add its cache miss to the clock's cost. A
 	// prefetch is not waited for: the bucket's line arrives while the
 	// clock is read.
-	prefetch(&tb.slots[tb.home(want)])
+	prefetch.Write(unsafe.Pointer(&tb.slots[tb.home(want)]))
 	return m.take(s, tb, want, clock.Now(&m.clk)), nil
 }
 

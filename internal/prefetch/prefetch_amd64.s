@@ -2,14 +2,14 @@
 
 #include "textflag.h"
 
-// func prefetch(e *slot)
-TEXT ·prefetch(SB), NOSPLIT|NOFRAME, $0-8
-	MOVQ e+0(FP), AX
+// func Write(p unsafe.Pointer)
+TEXT ·Write(SB), NOSPLIT|NOFRAME, $0-8
+	MOVQ p+0(FP), AX
 	CMPB ·hasPrefetchW(SB), $0
 	JEQ  read
 	// PREFETCHW (AX): fetch the line in a writable state, so that the
-	// compare-and-swap that locks the slot finds it owned. The Go
-	// assembler has no mnemonic for it.
+	// write that follows finds it owned. The Go assembler has no
+	// mnemonic for it.
 	BYTE $0x0F; BYTE $0x0D; BYTE $0x08
 	RET
 
