@@ -1,9 +1,12 @@
 package replay
 
 import (
+	"context"
 	"math/rand/v2"
 	"slices"
+	"strconv"
 	"testing"
+	"time"
 	"unsafe"
 )
 
@@ -188,5 +191,42 @@ func TestShardLayout(t *testing.T) {
 	}
 	if end := unsafe.Offsetof(s.lru) + unsafe.Offsetof(s.lru.n) + unsafe.Sizeof(s.lru.n); end > 64 {
 		t.Errorf("the hot fields end at byte %d, past the first cache line", end)
+	}
+}
+
+// TestShardPublish: after every kind of change, what Prefetch reads without
+// the lock is the shard's current index and the fragment of its list's
+// tail, the record a new key would evict; the index snapshot follows the
+// index through growth.
+func TestShardPublish(t *testing.T) {
+	m := NewMemoryWithOptions(MemoryOptions{Capacity: 200, Shards: 1})
+	s := &m.shards[0]
+	check := func(what string) {
+		t.Helper()
+		s.mu.Lock()
+		defer s.mu.Unlock()
+		p := s.idx.Load()
+		if p == nil || unsafe.SliceData(*p) != unsafe.SliceData(s.lru.idx) || len(*p) != len(s.lru.idx) {
+			t.Fatalf("%s: published index is not the shard's", what)
+		}
+		if s.lru.tail != none && s.victim.Load() != fragment(s.lru.ents[s.lru.tail].d) {
+			t.Fatalf("%s: published victim is not the tail", what)
+		}
+	}
+	now := time.Now()
+	for i := range 600 { // fills, grows the index, then evicts
+		k := strconv.Itoa(i)
+		m.ClaimAt(k, time.Minute, now)
+		check("claim " + k)
+		switch i % 3 {
+		case 0:
+			m.CompleteAt(k, time.Hour, now)
+			check("complete " + k)
+		case 1:
+			if err := m.Release(context.Background(), k); err != nil {
+				t.Fatal(err)
+			}
+			check("release " + k)
+		}
 	}
 }

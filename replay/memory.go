@@ -6,9 +6,12 @@ import (
 	"math"
 	"math/bits"
 	"sync"
+	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/hookguard/hookguard/internal/clock"
+	"github.com/hookguard/hookguard/internal/prefetch"
 )
 
 var _ Store = (*Memory)(nil)
@@ -104,8 +107,8 @@ type clk = clock.Source
 // needs a 128-bit collision under seeds chosen at random per store.
 type digest [2]uint64
 
-// record is the value held per key, 8 bytes: the expiry (nanoseconds
-// since Memory.base, live while now < expiry) shifted left by one, with the
+// record is the value held per key, 8 bytes: the expiry (nanoseconds on
+// the store's clock, live while now < expiry) shifted left by one, with the
 // low bit set for a done record, so that an entry fits in 32 bytes. Times
 // are clamped to ±2^62 ns (±146 years around the store's creation), far
 // beyond any lease or keep.
@@ -141,7 +144,27 @@ type shard struct {
 	lru             lru
 	evicted         uint64
 	evictedInFlight uint64
-	_               [16]byte // to 128 bytes (TestShardLayout)
+	// idx and victim are what Prefetch reads without the lock, published
+	// under it (publish): a snapshot of lru.idx, replaced when it grows,
+	// and the fragment of the digest of the record the next new key will
+	// evict, the list's tail.
+	idx    atomic.Pointer[[]uint64]
+	victim atomic.Uint32
+	_      [4]byte // to 128 bytes (TestShardLayout)
+}
+
+// publish refreshes what Prefetch reads, after a change. s.mu is held.
+func (s *shard) publish() {
+	l := &s.lru
+	if p := s.idx.Load(); p == nil || len(*p) != len(l.idx) {
+		idx := l.idx // idx only grows: a new length is a new array
+		s.idx.Store(&idx)
+	}
+	if l.tail != none {
+		if f := fragment(l.ents[l.tail].d); f != s.victim.Load() {
+			s.victim.Store(f)
+		}
+	}
 }
 
 // NewMemory returns an in-memory Store holding at most capacity keys
@@ -252,8 +275,28 @@ func (m *Memory) claim(key string, lease time.Duration, now int64) State {
 	} else {
 		s.insert(d, newRecord(expiry(now, lease), false), now)
 	}
+	s.publish()
 	s.mu.Unlock()
 	return Fresh
+}
+
+// Prefetch tells the store that key is about to be claimed: it starts
+// loading, without waiting, the memory a Claim of key will write (key's
+// slot in its shard's index, and that of the record a new key would evict),
+// so that those cache misses overlap with whatever the caller does next.
+// The middleware calls it with a delivery's event ID before it checks the
+// signature, whose hashing takes long enough to hide them. It changes
+// nothing, takes no lock and never blocks.
+func (m *Memory) Prefetch(key string) {
+	s, d := m.lookup(key)
+	p := s.idx.Load()
+	if p == nil {
+		return // nothing claimed in this shard yet
+	}
+	idx := *p
+	mask := len(idx) - 1
+	prefetch.Write(unsafe.Pointer(&idx[int(fragment(d))&mask]))
+	prefetch.Write(unsafe.Pointer(&idx[int(s.victim.Load())&mask]))
 }
 
 // Complete implements Store. On a cancelled context it changes nothing.
@@ -285,6 +328,7 @@ func (m *Memory) complete(key string, keep time.Duration, now int64) {
 	} else {
 		s.insert(d, r, now)
 	}
+	s.publish()
 	s.mu.Unlock()
 }
 
@@ -298,6 +342,7 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 	if e, pos, ok := s.lru.get(d); ok {
 		if r := s.lru.ents[e].r; !r.done() || !r.live(m.clock()) {
 			s.lru.remove(e, pos)
+			s.publish()
 		}
 	}
 	s.mu.Unlock()

@@ -266,6 +266,8 @@ func TestMemoryRaceStress(t *testing.T) {
 		wg.Go(func() {
 			for i := range 2000 {
 				k := strconv.Itoa((i * (g + 1)) % 512)
+				m.Prefetch(k) // lock-free reads racing the writers below
+				m.Prefetch(strconv.Itoa(i))
 				st, err := m.Claim(ctx, k, time.Second)
 				require.NoError(t, err)
 				switch {
@@ -284,6 +286,34 @@ func TestMemoryRaceStress(t *testing.T) {
 	}
 	wg.Wait()
 	require.LessOrEqual(t, m.Stats().Len, 256)
+}
+
+// TestMemoryPrefetchChangesNothing: Prefetch of present, absent and evicted
+// keys, on an empty and on a full store, leaves every answer and counter as
+// a store that never prefetched gives them.
+func TestMemoryPrefetchChangesNothing(t *testing.T) {
+	c := newFakeClock()
+	opts := replay.MemoryOptions{Capacity: 64, Shards: 1, Now: c.Now} // one LRU: the same answers whatever the seeds
+	with, without := replay.NewMemoryWithOptions(opts), replay.NewMemoryWithOptions(opts)
+	with.Prefetch("nothing claimed yet")
+	for i := range 500 {
+		k := strconv.Itoa(i % 97)
+		with.Prefetch(k)
+		with.Prefetch("never-" + k)
+		a, b := claim(t, with, k, time.Minute), claim(t, without, k, time.Minute)
+		require.Equal(t, b, a, "claim %d of %s", i, k)
+		if a == replay.Fresh && i%3 != 0 {
+			require.NoError(t, with.Complete(ctx, k, time.Hour))
+			require.NoError(t, without.Complete(ctx, k, time.Hour))
+		} else if a == replay.Fresh {
+			require.NoError(t, with.Release(ctx, k))
+			require.NoError(t, without.Release(ctx, k))
+		}
+		if i%50 == 0 {
+			c.Advance(30 * time.Second)
+		}
+	}
+	require.Equal(t, without.Stats(), with.Stats())
 }
 
 func TestMemoryClaimCompleteAllocs(t *testing.T) {
