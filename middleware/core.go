@@ -448,6 +448,9 @@ func (g *Guard) stepSignature(st *reqState) error {
 	if h == nil {
 		h = http.Header(nil)
 	}
+	if g.prefetchStore != nil {
+		g.prefetchClaim(st, h)
+	}
 	// hmac refuses a repeated signature, timestamp or ID line (when the
 	// header map can list lines) and a value over hmac.MaxHeaderLen.
 	res, err := g.verifier.VerifyAt(h, st.raw, st.clock(g))

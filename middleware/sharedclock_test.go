@@ -3,6 +3,7 @@ package middleware
 import (
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -122,4 +123,47 @@ func TestSharedClockBehaviour(t *testing.T) {
 		require.NoError(t, v.Done(http.StatusNoContent))
 		assert.Equal(t, ReasonDuplicate, check("c").Reason)
 	})
+}
+
+// TestPrefetchChoice: the Guard asks the memory store to prefetch a claim
+// only when the event ID is the scheme's signed ID header, read before the
+// signature is checked; deliveries whose ID cannot be prefetched (too long
+// for the short key form, or from a header map that is not an http.Header)
+// are still deduplicated exactly.
+func TestPrefetchChoice(t *testing.T) {
+	mk := func(mutate func(*Config)) *Guard {
+		c := Config{Scheme: hmac.StandardWebhooks, Keyring: testKeyring(t), Now: func() time.Time { return testNow }}
+		if mutate != nil {
+			mutate(&c)
+		}
+		g, err := New(c)
+		require.NoError(t, err)
+		return g
+	}
+	assert.NotNil(t, mk(nil).prefetchStore, "default store, signed ID")
+	assert.Equal(t, "Webhook-Id", mk(nil).prefetchHeader)
+	assert.Nil(t, mk(func(c *Config) { c.EventID = BodyHashEventID }).prefetchStore, "custom EventID")
+	assert.Nil(t, mk(func(c *Config) { c.Replay = nopStore{} }).prefetchStore, "not a memory store")
+	gh, err := hmac.GitHub.ParseKey("a-github-secret-of-some-length")
+	require.NoError(t, err)
+	kr, err := hmac.NewKeyring(hmac.Secret{ID: "gh", Key: gh})
+	require.NoError(t, err)
+	assert.Nil(t, mk(func(c *Config) { c.Scheme, c.Keyring = hmac.GitHub, kr }).prefetchStore, "unsigned ID header")
+
+	g := mk(nil)
+	handler := g.Handler(newCounter())
+	long := strings.Repeat("x", replay.MaxKeyLen) // the hashed key form
+	for _, id := range []string{"msg_short", long} {
+		r := signedRequest(t, id, testNow, []byte(`{}`))
+		require.Equal(t, 200, serve(handler, r).Code, "first delivery of %.12s", id)
+		r = signedRequest(t, id, testNow, []byte(`{}`))
+		w := serve(handler, r)
+		require.Equal(t, "duplicate", reasonOf(w), "second delivery of %.12s", id)
+	}
+	h := signedHeaders(t, "msg_func", []byte(`{}`))
+	req := Request{RemoteAddr: "192.0.2.1:1", Header: hmac.HeaderFunc(h.Get), Body: []byte(`{}`)}
+	v := g.Check(context.Background(), req)
+	require.True(t, v.Proceed(), v.Reason)
+	require.NoError(t, v.Done(200))
+	assert.Equal(t, ReasonDuplicate, g.Check(context.Background(), req).Reason)
 }
