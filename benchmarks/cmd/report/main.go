@@ -36,6 +36,7 @@ func main() {
 		out       = flag.String("out", "../BENCHMARKS.md", "markdown report to write")
 		svg       = flag.String("svg", "../docs/benchmarks.svg", "SVG chart to write")
 		root      = flag.String("root", "", "file with the root package benchmark output to append (optional)")
+		guard     = flag.String("guard", "", "file with runs of middleware's BenchmarkGuardVsFloor, judged against issue 6's target (optional)")
 		ltReq     = flag.Int("loadtest-requests", 5_000, "load test: requests per run")
 		ltDur     = flag.Duration("loadtest-duration", 10*time.Second, "load test: time bound per run")
 		ltWorkers = flag.Int("loadtest-workers", 8, "load test: client workers")
@@ -111,6 +112,22 @@ func main() {
 			in.RootBench = benchLines(string(b))
 		} else {
 			log.Printf("root benchmarks: %v", err)
+		}
+	}
+	if *guard != "" {
+		f, err := os.Open(*guard)
+		if err != nil {
+			log.Fatal(err)
+		}
+		p, err := Parse(f)
+		f.Close()
+		if err != nil {
+			log.Fatal(err)
+		}
+		for _, s := range p.Samples {
+			if s.Name == "GuardVsFloor" {
+				in.GuardRuns = append(in.GuardRuns, s)
+			}
 		}
 	}
 	in.Machine.LoadAfter = loadavg()

@@ -36,10 +36,26 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 		Machine: Machine{CPU: "Test CPU", Cores: 2, GOMAXPROCS: 2, GoVersion: "go1.26", LoadBefore: "0.5, 0.5, 0.5"},
 		Rounds:  5, BenchTime: "300ms",
 	}
+	guardRun := func(r, allocs float64) Sample {
+		return Sample{Name: "GuardVsFloor", Allocs: allocs, Metrics: map[string]float64{"guard/floor": r, "guard-ns/op": 900 * r, "floor-ns/op": 900}}
+	}
+	in.GuardRuns = []Sample{guardRun(2.3, 2), guardRun(2.7, 2), guardRun(2.4, 2)}
 	v := in.Verdicts()
-	if len(v) != 4 {
+	if len(v) != 5 {
 		t.Fatalf("%d verdicts", len(v))
 	}
+	if g := v[3]; !g.Met || !strings.Contains(g.Measured, "**2.40 × floor** (median of 3 runs, 2.30–2.70, 2 of them ≤ 2.5") {
+		t.Errorf("guard: %+v", g)
+	}
+	in.GuardRuns = []Sample{guardRun(2.6, 2), guardRun(2.4, 12), guardRun(2.7, 12)}
+	if g := in.Verdicts()[3]; g.Met || g.Miss != "median 4.0 % over the 2.5 × bound; 12 allocs/op" {
+		t.Errorf("guard, missed: %+v", g)
+	}
+	in.GuardRuns = nil
+	if g := in.Verdicts()[3]; !g.Missing {
+		t.Errorf("guard, not run: %+v", g)
+	}
+	in.GuardRuns = []Sample{guardRun(2.3, 2), guardRun(2.7, 2), guardRun(2.4, 2)}
 	if !v[0].Met { // 1.10 ≤ 1.15, 0 allocs
 		t.Errorf("1KiB: %+v", v[0])
 	}
@@ -49,15 +65,15 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 	if v[2].Met || !strings.Contains(v[2].Miss, "90.5 % over") { // 2.00 vs 1.05
 		t.Errorf("256KiB: %+v", v[2])
 	}
-	if v[3].Met || !strings.Contains(v[3].Miss, "10.0 percentage points short") || !strings.Contains(v[3].Miss, "at most 5.6µs added") {
-		t.Errorf("load: %+v", v[3])
+	if v[4].Met || !strings.Contains(v[4].Miss, "10.0 percentage points short") || !strings.Contains(v[4].Miss, "at most 5.6µs added") {
+		t.Errorf("load: %+v", v[4])
 	}
 	var b bytes.Buffer
 	if err := in.WriteMarkdown(&b); err != nil {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, want := range []string{"Test CPU", "**met**", "**missed**", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
+	for _, want := range []string{"Test CPU", "**met**", "**missed**", "| 2 | 2 430 | 900 | 2.700 | 2 |", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
