@@ -129,10 +129,10 @@ func retryAfter(d time.Duration) string {
 // it so the sender's retry is processed (unless Config.Lease has run out
 // since the claim: the key is free already, or a retry holds it now). Call
 // it exactly once after the handler, also when it panicked (with 500); it
-// is not safe to call concurrently. Done on a refused verdict, a second Done, or a delivery let
-// through by FailOpen does nothing. The store is called with a context that
-// keeps the request's values but is not cancelled with it, bounded by
-// Config.StoreTimeout.
+// is not safe to call concurrently. Done on a refused verdict, a second
+// Done, or a delivery let through by FailOpen does nothing. The store is
+// called with a context that keeps the request's values but is not
+// cancelled with it, bounded by Config.StoreTimeout.
 func (v *Verdict) Done(status int) error {
 	if v == nil || !v.claimed || v.finished {
 		return nil
