@@ -163,8 +163,16 @@ func FuzzParseHop(f *testing.F) {
 		if a, err := parseNode(s); err == nil && (!a.IsValid() || a.Zone() != "" || a.Is4In6()) {
 			t.Fatalf("parseNode(%q) = %v", s, a)
 		}
-		if a, ok := parsePeer(s); ok && (!a.IsValid() || a.Zone() != "" || a.Is4In6()) {
+		a, ok := parsePeer(s)
+		if ok && (!a.IsValid() || a.Zone() != "" || a.Is4In6()) {
 			t.Fatalf("parsePeer(%q) = %v", s, a)
+		}
+		b, err := ParsePeer(s)
+		if ok != (err == nil) || b != a {
+			t.Fatalf("ParsePeer(%q) = %v, %v; parsePeer gives %v, %v", s, b, err, a, ok)
+		}
+		if err != nil && (!errors.Is(err, ErrBadPeer) || len(err.Error()) > 400) { // 64 bytes kept, quoted
+			t.Fatalf("ParsePeer(%q): error %q", s, err)
 		}
 	})
 }
