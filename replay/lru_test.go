@@ -201,6 +201,11 @@ func TestShardLayout(t *testing.T) {
 func TestShardPublish(t *testing.T) {
 	m := NewMemoryWithOptions(MemoryOptions{Capacity: 200, Shards: 1})
 	s := &m.shards[0]
+	m.ClaimAt("before", time.Minute, time.Now())
+	if s.idx.Load() != nil {
+		t.Fatal("a store never prefetched publishes")
+	}
+	m.Prefetch("x") // turns publishing on
 	check := func(what string) {
 		t.Helper()
 		s.mu.Lock()

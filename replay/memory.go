@@ -93,6 +93,10 @@ type Memory struct {
 	seeds    [2]maphash.Seed
 	clk      // expiry times are nanoseconds on this clock
 	capacity int
+	// prefetching is set by the first Prefetch: only then do changes
+	// publish what Prefetch reads (shard.publish), so a store that is
+	// never prefetched pays nothing for it.
+	prefetching atomic.Bool
 }
 
 // clk is the store's clock, embedded under an unexported name: the
@@ -241,7 +245,8 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 	if err := ctx.Err(); err != nil {
 		return InFlight, err
 	}
-	return m.claim(key, lease, m.clock()), nil
+	sh, d := m.lookup(key)
+	return m.claim(sh, d, lease, m.clock()), nil
 }
 
 // ClaimAt is Claim at the explicit time now instead of a reading of the
@@ -251,15 +256,16 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 // store made without MemoryOptions.Now (its monotonic part is used), a
 // reading of that Now otherwise. It takes no context and never fails.
 func (m *Memory) ClaimAt(key string, lease time.Duration, now time.Time) State {
-	return m.claim(key, lease, clock.At(&m.clk, now))
+	s, d := m.lookup(key)
+	return m.claim(s, d, lease, clock.At(&m.clk, now))
 }
 
-// claim is Claim at now, in nanoseconds on the store's clock.
-func (m *Memory) claim(key string, lease time.Duration, now int64) State {
+// claim is Claim of the key with digest d, in shard s, at now in
+// nanoseconds on the store's clock.
+func (m *Memory) claim(s *shard, d digest, lease time.Duration, now int64) State {
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	s, d := m.lookup(key)
 	s.mu.Lock()
 	l := &s.lru
 	if e, _, ok := l.get(d); ok {
@@ -275,7 +281,9 @@ func (m *Memory) claim(key string, lease time.Duration, now int64) State {
 	} else {
 		s.insert(d, newRecord(expiry(now, lease), false), now)
 	}
-	s.publish()
+	if m.prefetching.Load() {
+		s.publish()
+	}
 	s.mu.Unlock()
 	return Fresh
 }
@@ -286,12 +294,17 @@ func (m *Memory) claim(key string, lease time.Duration, now int64) State {
 // so that those cache misses overlap with whatever the caller does next.
 // The middleware calls it with a delivery's event ID before it checks the
 // signature, whose hashing takes long enough to hide them. It changes
-// nothing, takes no lock and never blocks.
+// nothing, takes no lock and never blocks. A store that has been
+// prefetched once keeps what Prefetch reads up to date on every change
+// (a few nanoseconds each); one that never is pays nothing.
 func (m *Memory) Prefetch(key string) {
+	if !m.prefetching.Load() {
+		m.prefetching.Store(true) // from now on, changes publish
+	}
 	s, d := m.lookup(key)
 	p := s.idx.Load()
 	if p == nil {
-		return // nothing claimed in this shard yet
+		return // nothing published in this shard yet
 	}
 	idx := *p
 	mask := len(idx) - 1
@@ -304,7 +317,8 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	m.complete(key, keep, m.clock())
+	s, d := m.lookup(key)
+	m.complete(s, d, keep, m.clock())
 	return nil
 }
 
@@ -312,15 +326,16 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 // remembered as processed until now+keep on the store's clock. It takes no
 // context and never fails.
 func (m *Memory) CompleteAt(key string, keep time.Duration, now time.Time) {
-	m.complete(key, keep, clock.At(&m.clk, now))
+	s, d := m.lookup(key)
+	m.complete(s, d, keep, clock.At(&m.clk, now))
 }
 
-// complete is Complete at now, in nanoseconds on the store's clock.
-func (m *Memory) complete(key string, keep time.Duration, now int64) {
+// complete is Complete of the key with digest d, in shard s, at now in
+// nanoseconds on the store's clock.
+func (m *Memory) complete(s *shard, d digest, keep time.Duration, now int64) {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	s, d := m.lookup(key)
 	r := newRecord(expiry(now, keep), true)
 	s.mu.Lock()
 	if e, _, ok := s.lru.get(d); ok {
@@ -328,7 +343,9 @@ func (m *Memory) complete(key string, keep time.Duration, now int64) {
 	} else {
 		s.insert(d, r, now)
 	}
-	s.publish()
+	if m.prefetching.Load() {
+		s.publish()
+	}
 	s.mu.Unlock()
 }
 
@@ -342,7 +359,9 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 	if e, pos, ok := s.lru.get(d); ok {
 		if r := s.lru.ents[e].r; !r.done() || !r.live(m.clock()) {
 			s.lru.remove(e, pos)
-			s.publish()
+			if m.prefetching.Load() {
+				s.publish()
+			}
 		}
 	}
 	s.mu.Unlock()
