@@ -23,9 +23,18 @@ func (g *Guard) stateOf(r *http.Request) (*reqState, *http.Request) {
 	if st := stateFrom(r); st != nil && st.v.g == g {
 		return st, r
 	}
-	st := g.newState(r.Context())
+	ls := &layerState{}
+	st := g.initState(&ls.reqState, r.Context())
 	st.setRequest(r)
-	return st, r.WithContext(st)
+	ls.req = *r.WithContext(st) // one allocation, as in Guard.serve
+	return st, &ls.req
+}
+
+// layerState is the state of a request in a chain of single layers and the
+// request the chain hands on, whose context it is, allocated together.
+type layerState struct {
+	reqState
+	req http.Request
 }
 
 // refuse records err as the decision and answers it.

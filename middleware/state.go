@@ -127,6 +127,7 @@ type denyContext struct {
 	den      Denial
 	ev       Event
 	verified bool
+	req      http.Request // the request the deny handler gets, with this context
 }
 
 // Value implements context.Context.
@@ -141,13 +142,14 @@ func (c *denyContext) Value(key any) any {
 func (c *denyContext) String() string { return fmt.Sprint(c.Context) + ".WithValue(hookguard denial)" }
 
 // handlerContext is everything Guard.Handler hands to the handler, in one
-// allocation that is never recycled: its context, the status-recording
-// writer and the body reader. The handler may keep any of them without ever
-// seeing another request's data.
+// allocation that is never recycled: its request, the request's context,
+// the status-recording writer and the body reader. The handler may keep any
+// of them without ever seeing another request's data.
 type handlerContext struct {
 	eventContext
-	rw recorder
-	rb bodyReader
+	rw  recorder
+	rb  bodyReader
+	req http.Request // the server's request with this context (serve)
 }
 
 // Value implements context.Context.
