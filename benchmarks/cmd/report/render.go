@@ -493,7 +493,7 @@ func (in *Input) writeGuard(b *strings.Builder) {
 	b.WriteString("## Full Guard in-process\n\n")
 	in.writeGuardSuite(b, bare, g, fl, okB, okG, okF)
 	if len(in.GuardRuns) > 0 {
-		b.WriteString("Issue 6's target is judged on middleware's `BenchmarkGuardVsFloor` (see the targets table): the whole Guard (the same layers, a 16 384-ID memory replay store, a discarding writer and a handler that writes only its status) and the floor (a pooled, pre-keyed HMAC-SHA256 over the same signed bytes, the header's base64 MAC decoded, `hmac.Equal`) interleaved in blocks of 64 in one process, so both see the same machine load. Every run:\n\n| Run | Guard ns/op | floor ns/op | Guard / floor | allocs/op |\n|--:|--:|--:|--:|--:|\n")
+		b.WriteString("Issue 6's target is judged on middleware's `BenchmarkGuardVsFloor` (see the targets table): the whole Guard (the same layers, a 16 384-ID memory replay store, a discarding writer and a handler that writes only its status) and the floor (as the hmac package defines it: a pooled, pre-keyed HMAC-SHA256 over the same signed bytes and `hmac.Equal` against the raw MAC) interleaved in blocks of 64 in one process, so both see the same machine load. Every run:\n\n| Run | Guard ns/op | floor ns/op | Guard / floor | allocs/op |\n|--:|--:|--:|--:|--:|\n")
 		for i, s := range in.GuardRuns {
 			fmt.Fprintf(b, "| %d | %s | %s | %.3f | %s |\n", i+1, fmtNs(s.Metrics["guard-ns/op"]), fmtNs(s.Metrics["floor-ns/op"]), s.Metrics["guard/floor"], fmtNum(s.Allocs))
 		}
