@@ -305,16 +305,27 @@ func TestGuardAllocs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("short")
 	}
-	const runs = 200
-	s := newBenchSetup(t, runs+1)
+	if raceEnabled {
+		t.Skip("the race detector changes allocation counts; make test runs a pass without it")
+	}
+	// A full store, as in a receiver's steady state: while a store fills,
+	// its arrays grow, which a delivery pays for now and then.
+	const capacity, runs = 128, 200
+	s := newBenchSetupWith(t, 2*capacity+runs+1, func(c *Config) { c.Replay = replay.NewMemory(capacity) })
 	i := 0
+	for ; i < 2*capacity; i++ {
+		s.serveOne(t, i)
+	}
 	allocs := testing.AllocsPerRun(runs, func() {
 		s.serveOne(t, i)
 		i++
 	})
 	t.Logf("allocs per accepted delivery: %.1f", allocs)
-	if allocs > 10 {
-		t.Errorf("%.1f allocs per delivery, want <= 10", allocs)
+	// Issue 6 allows 10. The design needs one: the handlerContext that
+	// holds the handler's request, its context, writer and body reader (the
+	// copy WithContext makes stays on the stack). More means that broke.
+	if allocs > 1 {
+		t.Errorf("%.1f allocs per delivery, want 1 (issue 6 allows 10)", allocs)
 	}
 }
 
