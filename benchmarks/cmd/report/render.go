@@ -506,13 +506,13 @@ func (in *Input) writeGuardSuite(b *strings.Builder, bare, g, fl Stat, okB, okG,
 	if !okB && !okG {
 		return
 	}
-	b.WriteString("One 1 KiB Standard Webhooks delivery through `ServeHTTP` with a prepared request and a discarding ResponseWriter, no network: the bare handler, and the same handler behind the load test's Guard (allow list of 1 000 prefixes, rate limit, capped body read, signature, window, replay claim and completion; a unique event ID per request). The difference is the Guard's own cost. \n\n")
+	b.WriteString("One 1 KiB Standard Webhooks delivery through `ServeHTTP` with a prepared request and a discarding ResponseWriter, no network: the bare handler, and the same handler behind the load test's Guard (allow list of 1 000 prefixes, rate limit, capped body read, signature, window, replay claim and completion; a unique event ID per request). The difference is the Guard's own cost.\n\n")
 	b.WriteString("| Handler | ns/op | B/op | allocs/op |\n|---|--:|--:|--:|\n")
 	in.writeRows(b, [][2]string{{"bare handler", "Guard/bare"}, {"**full Guard**", "Guard/guard"}}, "")
 	if okB && okG {
 		fmt.Fprintf(b, "\nThe Guard adds %s ns per delivery", fmtNs(g.NsOp-bare.NsOp))
 		if okF {
-			fmt.Fprintf(b, "; the whole Guard, with this suite's request building and handler, takes %.2f × this suite's 1 KiB Standard Webhooks floor (%s ns, which decodes no base64), in separate runs", g.NsOp/fl.NsOp, fmtNs(fl.NsOp))
+			fmt.Fprintf(b, "; with this suite's request building and handler (it reads the body out and writes a reply), in separate runs, the whole Guard takes %.2f × this suite's 1 KiB Standard Webhooks floor (%s ns)", g.NsOp/fl.NsOp, fmtNs(fl.NsOp))
 		}
 		b.WriteString(".\n")
 	}
