@@ -56,6 +56,23 @@ func ExampleNewMemory() {
 	// {Capacity:100000 Len:2 Evicted:0 EvictedInFlight:0}
 }
 
+func ExampleMemory_ClaimAt() {
+	// A caller that has just read the clock hands the reading over instead
+	// of letting the store read it again; tests pass any time they like.
+	store := replay.NewMemory(0)
+	now := time.Now()
+	fmt.Println(store.ClaimAt("6:stripe:evt_1", time.Minute, now))
+	fmt.Println(store.ClaimAt("6:stripe:evt_1", time.Minute, now.Add(30*time.Second)))
+	fmt.Println(store.ClaimAt("6:stripe:evt_1", time.Minute, now.Add(time.Minute)), "(the lease ran out)")
+	store.CompleteAt("6:stripe:evt_1", time.Hour, now.Add(time.Minute))
+	fmt.Println(store.ClaimAt("6:stripe:evt_1", time.Minute, now.Add(2*time.Minute)))
+	// Output:
+	// fresh
+	// in flight
+	// fresh (the lease ran out)
+	// done
+}
+
 func ExampleNewMemoryWithOptions() {
 	ctx := context.Background()
 	now := time.Date(2026, 11, 23, 12, 0, 0, 0, time.UTC)
