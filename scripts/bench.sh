@@ -7,6 +7,7 @@
 #               also of each benchmark in each round of the side-by-side suite
 #   BENCHCOUNT  rounds of the side-by-side suite; figures are medians (default 5)
 #   GUARDCOUNT  runs of middleware's BenchmarkGuardVsFloor, issue 6's measure (default 10)
+#   GUARDCOUNT1 runs of the same at GOMAXPROCS=1, reported alongside (default 5)
 #   PEER_BENCHTIME  -benchtime per round of the side-by-side suite (default 300ms,
 #               or BENCHTIME when that is set)
 #   LOADTEST_REQUESTS / LOADTEST_DURATION / LOADTEST_ROUNDS  bounds of the load test
@@ -19,6 +20,7 @@ PEER_BENCHTIME=${PEER_BENCHTIME:-${BENCHTIME:-300ms}}
 BENCHTIME=${BENCHTIME:-1s}
 BENCHCOUNT=${BENCHCOUNT:-5}
 GUARDCOUNT=${GUARDCOUNT:-10}
+GUARDCOUNT1=${GUARDCOUNT1:-5}
 LOADTEST_REQUESTS=${LOADTEST_REQUESTS:-5000}
 LOADTEST_DURATION=${LOADTEST_DURATION:-10s}
 LOADTEST_ROUNDS=${LOADTEST_ROUNDS:-10}
@@ -31,11 +33,14 @@ go test -run '^$' -bench . -benchmem -benchtime "$BENCHTIME" ./... | tee bench-r
 # spread over the host's quiet and busy periods.
 echo "==> whole Guard vs the verify floor ($GUARDCOUNT runs)"
 go test -run '^$' -bench '^BenchmarkGuardVsFloor$' -benchmem -count "$GUARDCOUNT" ./middleware | tee bench-guard.out
+# The same with GOMAXPROCS=1: the collector's work then runs on the measured
+# core instead of the spare one (reported, not judged).
+go test -run '^$' -bench '^BenchmarkGuardVsFloor$' -benchmem -count "$GUARDCOUNT1" -cpu 1 ./middleware | tee bench-guard1.out
 
 if [ -f benchmarks/go.mod ]; then
 	echo "==> side-by-side benchmarks ($BENCHCOUNT rounds of -benchtime $PEER_BENCHTIME) and loopback load test"
 	(cd benchmarks && go run ./cmd/report \
 		-benchtime "$PEER_BENCHTIME" -count "$BENCHCOUNT" \
 		-loadtest-requests "$LOADTEST_REQUESTS" -loadtest-duration "$LOADTEST_DURATION" -loadtest-rounds "$LOADTEST_ROUNDS" \
-		-root ../bench-root.out -guard ../bench-guard.out -out ../BENCHMARKS.md -svg ../docs/benchmarks.svg)
+		-root ../bench-root.out -guard ../bench-guard.out -guard1 ../bench-guard1.out -out ../BENCHMARKS.md -svg ../docs/benchmarks.svg)
 fi

@@ -37,6 +37,7 @@ func main() {
 		svg       = flag.String("svg", "../docs/benchmarks.svg", "SVG chart to write")
 		root      = flag.String("root", "", "file with the root package benchmark output to append (optional)")
 		guard     = flag.String("guard", "", "file with runs of middleware's BenchmarkGuardVsFloor, judged against issue 6's target (optional)")
+		guard1    = flag.String("guard1", "", "file with runs of the same benchmark at GOMAXPROCS=1, reported alongside (optional)")
 		ltReq     = flag.Int("loadtest-requests", 5_000, "load test: requests per run")
 		ltDur     = flag.Duration("loadtest-duration", 10*time.Second, "load test: time bound per run")
 		ltWorkers = flag.Int("loadtest-workers", 8, "load test: client workers")
@@ -114,22 +115,8 @@ func main() {
 			log.Printf("root benchmarks: %v", err)
 		}
 	}
-	if *guard != "" {
-		f, err := os.Open(*guard)
-		if err != nil {
-			log.Fatal(err)
-		}
-		p, err := Parse(f)
-		f.Close()
-		if err != nil {
-			log.Fatal(err)
-		}
-		for _, s := range p.Samples {
-			if s.Name == "GuardVsFloor" {
-				in.GuardRuns = append(in.GuardRuns, s)
-			}
-		}
-	}
+	in.GuardRuns = guardRuns(*guard)
+	in.GuardRuns1 = guardRuns(*guard1)
 	in.Machine.LoadAfter = loadavg()
 	in.Elapsed = time.Since(start)
 
@@ -226,6 +213,30 @@ func deps() map[string]string {
 				v = d.Replace.Version
 			}
 			out[d.Path] = v
+		}
+	}
+	return out
+}
+
+// guardRuns returns the BenchmarkGuardVsFloor samples in file (none when
+// file is "").
+func guardRuns(file string) []Sample {
+	if file == "" {
+		return nil
+	}
+	f, err := os.Open(file)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer f.Close()
+	p, err := Parse(f)
+	if err != nil {
+		log.Fatal(err)
+	}
+	var out []Sample
+	for _, s := range p.Samples {
+		if s.Name == "GuardVsFloor" {
+			out = append(out, s)
 		}
 	}
 	return out

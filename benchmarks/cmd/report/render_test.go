@@ -40,6 +40,7 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 		return Sample{Name: "GuardVsFloor", Allocs: allocs, Metrics: map[string]float64{"guard/floor": r, "guard-ns/op": 900 * r, "floor-ns/op": 900}}
 	}
 	in.GuardRuns = []Sample{guardRun(2.3, 2), guardRun(2.7, 2), guardRun(2.4, 2)}
+	in.GuardRuns1 = []Sample{guardRun(2.6, 1), guardRun(2.5, 1)}
 	v := in.Verdicts()
 	if len(v) != 5 {
 		t.Fatalf("%d verdicts", len(v))
@@ -73,7 +74,7 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, want := range []string{"Test CPU", "**met**", "**missed**", "| 2 | 2 430 | 900 | 2.700 | 2 |", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
+	for _, want := range []string{"Test CPU", "**met**", "**missed**", "| 2 | 2 430 | 900 | 2.700 | 2 |", "With GOMAXPROCS=1, so that", "**2.55 ×** (median of 2 runs, 2.50–2.60)", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
