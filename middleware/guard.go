@@ -37,7 +37,8 @@ type Guard struct {
 	// they are the packages' memory stores and, like the Guard, read the
 	// real clock: the Guard's one reading of time.Now per delivery is then
 	// theirs as well (ClaimAt, CompleteAt, TakeAt), which saves them a
-	// clock read each and changes no result. nil otherwise.
+	// clock read each. Keep then counts from that reading (Config.Keep
+	// says why that is enough). nil otherwise.
 	memReplay  *replay.Memory
 	memLimiter *ratelimit.Memory
 	// prefetchStore is Config.Replay when it is a *replay.Memory and the
