@@ -181,8 +181,8 @@ func (in *Input) Verdicts() []Verdict {
 
 // guardVerdict judges the whole Guard against the verify floor on the
 // median of middleware's BenchmarkGuardVsFloor runs: each run interleaves
-// the two in one process, and the runs spread over the host's quiet and
-// busy periods, which move the ratio more than anything in the code.
+// the two in one process, and several runs spread over the host's quiet
+// and busy periods, which move the ratio.
 func (in *Input) guardVerdict() Verdict {
 	v := Verdict{What: "Full Guard in-process, 1 KiB (middleware `BenchmarkGuardVsFloor`)",
 		Target: fmt.Sprintf("≤ %.1f × floor, ≤ %d allocs/op", targetGuard, targetGuardAllocs)}
