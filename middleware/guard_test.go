@@ -11,7 +11,6 @@ import (
 	"net/http/httptest"
 	"net/netip"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -406,21 +405,13 @@ func TestBodyAfterReturn(t *testing.T) {
 // replica) blocks retries with 409 only until its lease ends; the store's
 // fake clock moves, nothing sleeps.
 func TestLeaseExpiry(t *testing.T) {
-	var now atomic.Int64
-	now.Store(testNow.UnixNano())
-	clock := func() time.Time { return time.Unix(0, now.Load()) }
-	store := replay.NewMemoryWithOptions(replay.MemoryOptions{Now: clock})
-	g := newTestGuard(t, func(c *Config) { c.Replay = store; c.Now = clock })
-	body := []byte(`{}`)
-	req := func() Request {
-		return Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, "crash", body), Body: body}
-	}
+	g, clock, req := clockedCheck(t, "crash")
 	v := g.Check(context.Background(), req())
 	require.True(t, v.Proceed()) // ... and the process dies: no Done.
 
-	now.Add(int64(30 * time.Second))
+	clock.Advance(30 * time.Second)
 	assert.Equal(t, ReasonInFlight, g.Check(context.Background(), req()).Reason)
-	now.Add(int64(31 * time.Second))
+	clock.Advance(31 * time.Second)
 	v = g.Check(context.Background(), req())
 	require.True(t, v.Proceed(), "lease over: the retry runs (%s)", v.Reason)
 	require.NoError(t, v.Done(200))

@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/internal/fakeclock"
 	"github.com/hookguard/hookguard/replay"
 )
 
@@ -122,4 +123,19 @@ func seconds(t testing.TB, v string) int {
 	n, err := strconv.Atoi(v)
 	require.NoError(t, err, "Retry-After %q", v)
 	return n
+}
+
+// clockedCheck returns a Guard whose own clock and memory replay store share
+// one fake clock, started at testNow, that clock, and a builder of the same
+// signed delivery of event id for Guard.Check: leases and Keep then move
+// only when the test advances the clock.
+func clockedCheck(t *testing.T, id string) (*Guard, *fakeclock.Clock, func() Request) {
+	t.Helper()
+	clock := fakeclock.New(testNow)
+	store := replay.NewMemoryWithOptions(replay.MemoryOptions{Now: clock.Now})
+	g := newTestGuard(t, func(c *Config) { c.Replay = store; c.Now = clock.Now })
+	body := []byte(`{}`)
+	return g, clock, func() Request {
+		return Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, id, body), Body: body}
+	}
 }

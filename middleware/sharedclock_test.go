@@ -35,7 +35,7 @@ func TestSharedClockChoice(t *testing.T) {
 		{"stores on a fake clock", nil,
 			replay.NewMemoryWithOptions(replay.MemoryOptions{Now: fake}),
 			mustLimiter(t, ratelimit.MemoryOptions{Rate: 1, Burst: 1, MaxKeys: 10, Now: fake}), false, false},
-		{"other store types", nil, nopStore{}, nopLimiter{}, false, false},
+		{"other store types", nil, nopStore{}, failingLimiter{}, false, false},
 		{"default store, no limiter", nil, nil, nil, true, false},
 	}
 	for _, c := range cases {
@@ -53,12 +53,6 @@ func mustLimiter(t *testing.T, o ratelimit.MemoryOptions) *ratelimit.Memory {
 	l, err := ratelimit.NewMemoryWithOptions(o)
 	require.NoError(t, err)
 	return l
-}
-
-type nopLimiter struct{}
-
-func (nopLimiter) Take(context.Context, string) (ratelimit.Decision, error) {
-	return ratelimit.Decision{Allowed: true}, nil
 }
 
 // TestSharedClockBehaviour runs the Guard on the real clock with memory
