@@ -186,10 +186,10 @@ func (in *Input) Verdicts() []Verdict {
 func (in *Input) guardVerdict() Verdict {
 	v := Verdict{What: "Full Guard in-process, 1 KiB (middleware `BenchmarkGuardVsFloor`)",
 		Target: fmt.Sprintf("≤ %.1f × floor, ≤ %d allocs/op", targetGuard, targetGuardAllocs)}
-	var ratios, guard, floor, allocs []float64
+	var guard, floor, allocs []float64
+	ratios := guardRatios(in.GuardRuns)
 	for _, s := range in.GuardRuns {
-		if r, ok := s.Metrics["guard/floor"]; ok {
-			ratios = append(ratios, r)
+		if _, ok := s.Metrics["guard/floor"]; ok {
 			guard = append(guard, s.Metrics["guard-ns/op"])
 			floor = append(floor, s.Metrics["floor-ns/op"])
 			allocs = append(allocs, s.Allocs)
@@ -220,6 +220,17 @@ func (in *Input) guardVerdict() Verdict {
 		v.Miss = strings.Join(miss, "; ")
 	}
 	return v
+}
+
+// guardRatios returns the guard/floor ratio of every run that reports one.
+func guardRatios(runs []Sample) []float64 {
+	var out []float64
+	for _, s := range runs {
+		if r, ok := s.Metrics["guard/floor"]; ok {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // loadNeed says what the Guard's CPU cost per request would have to be for
@@ -503,13 +514,7 @@ func (in *Input) writeGuard(b *strings.Builder) {
 		}
 		b.WriteString("\n")
 	}
-	var r1 []float64
-	for _, s := range in.GuardRuns1 {
-		if r, ok := s.Metrics["guard/floor"]; ok {
-			r1 = append(r1, r)
-		}
-	}
-	if len(r1) > 0 {
+	if r1 := guardRatios(in.GuardRuns1); len(r1) > 0 {
 		fmt.Fprintf(b, "With GOMAXPROCS=1, so that the garbage collector's work (which the Guard's one allocation per delivery causes and the floor never does) runs on the measured core instead of the spare one: **%.2f ×** (median of %d runs, %.2f–%.2f).\n\n",
 			median(r1), len(r1), slices.Min(r1), slices.Max(r1))
 	}
