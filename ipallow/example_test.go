@@ -93,25 +93,6 @@ func ExampleResolver_ClientIP() {
 	// 2001:db8:cafe::17 <nil>
 }
 
-func ExampleParsePeer() {
-	// A framework that hands over the connection's address parses it once
-	// per connection and resolves each request's client from it.
-	peer, err := ipallow.ParsePeer("[::ffff:10.0.0.7]:51234")
-	fmt.Println(peer, err)
-
-	r := ipallow.Resolver{Trusted: ipallow.MustParse("10.0.0.0/8")}
-	h := http.Header{"X-Forwarded-For": {"203.0.113.9"}}
-	ip, err := r.ClientIPFromPeer(peer, h)
-	fmt.Println(ip, err)
-
-	_, err = ipallow.ParsePeer("localhost:8080")
-	fmt.Println(err)
-	// Output:
-	// 10.0.0.7 <nil>
-	// 203.0.113.9 <nil>
-	// ipallow: peer address is not an IP address: "localhost:8080"
-}
-
 func ExampleHolder() {
 	holder := ipallow.NewHolder(ipallow.MustParse("192.0.2.0/24"))
 	ip := netip.MustParseAddr("198.51.100.7")

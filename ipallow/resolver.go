@@ -135,55 +135,17 @@ func (r Resolver) ClientIP(req *http.Request) (netip.Addr, error) {
 // h gives the request's header lines (an http.Header works; nil means no
 // headers).
 func (r Resolver) ClientIPFrom(remoteAddr string, h HeaderValues) (netip.Addr, error) {
-	peer, err := ParsePeer(remoteAddr)
+	peer, err := parsePeer(remoteAddr)
 	if err != nil {
 		return netip.Addr{}, err
-	}
-	return r.ClientIPFromPeer(peer, h)
-}
-
-// ParsePeer parses a direct peer's address the way [Resolver.ClientIPFrom]
-// does: "ip:port", "[ipv6]:port" or a bare IP, returned unmapped and
-// without a zone; anything else is ErrBadPeer. With [Resolver.ClientIPFromPeer]
-// it lets a caller parse a connection's address once for all the requests
-// the connection carries.
-func ParsePeer(remoteAddr string) (netip.Addr, error) {
-	peer, ok := parsePeer(remoteAddr)
-	if !ok {
-		return netip.Addr{}, fmt.Errorf("%w: %q", ErrBadPeer, clip(remoteAddr))
-	}
-	return peer, nil
-}
-
-// ClientIPFromPeer is [Resolver.ClientIPFrom] for a peer address that is
-// already parsed, as frameworks such as fasthttp provide it. The invalid
-// (zero) Addr gives ErrBadPeer; h nil means no headers.
-func (r Resolver) ClientIPFromPeer(peer netip.Addr, h HeaderValues) (netip.Addr, error) {
-	peer = clean(peer)
-	if !peer.IsValid() {
-		return netip.Addr{}, ErrBadPeer
 	}
 	if h == nil || !r.Trusted.Contains(peer) {
 		return peer, nil
 	}
 	key, kind := r.header()
-	var vals []string
-	if hh, ok := h.(http.Header); ok {
-		vals = hh[key] // key is canonical: skip Values' re-canonicalisation
-	} else {
-		vals = h.Values(key)
-	}
-	if len(vals) == 0 {
-		return peer, nil
-	}
-	if max := r.maxBytes(); max >= 0 {
-		n := 0
-		for _, v := range vals {
-			n += len(v)
-		}
-		if n > max {
-			return netip.Addr{}, fmt.Errorf("%w: %s is %d bytes (cap %d)", ErrHeaderTooLarge, key, n, max)
-		}
+	vals, err := r.lines(h, key)
+	if len(vals) == 0 || err != nil {
+		return peer, err
 	}
 	switch kind {
 	case kindForwarded:
@@ -193,6 +155,27 @@ func (r Resolver) ClientIPFromPeer(peer netip.Addr, h HeaderValues) (netip.Addr,
 	default:
 		return walkList(vals, r.Trusted, key)
 	}
+}
+
+// lines returns the lines of header key (canonical) in h, or
+// ErrHeaderTooLarge when together they are longer than the cap.
+func (r *Resolver) lines(h HeaderValues, key string) ([]string, error) {
+	var vals []string
+	if hh, ok := h.(http.Header); ok {
+		vals = hh[key] // key is canonical: skip Values' re-canonicalisation
+	} else {
+		vals = h.Values(key)
+	}
+	if max := r.maxBytes(); max >= 0 {
+		n := 0
+		for _, v := range vals {
+			n += len(v)
+		}
+		if n > max {
+			return nil, fmt.Errorf("%w: %s is %d bytes (cap %d)", ErrHeaderTooLarge, key, n, max)
+		}
+	}
+	return vals, nil
 }
 
 func (r *Resolver) maxBytes() int {
@@ -245,9 +228,14 @@ func single(vals []string, key string) (netip.Addr, error) {
 	return a, nil
 }
 
-// parsePeer parses a RemoteAddr: ip:port, [ipv6]:port or a bare IP.
-func parsePeer(s string) (netip.Addr, bool) {
-	return parseHop(s)
+// parsePeer parses a RemoteAddr: ip:port, [ipv6]:port or a bare IP,
+// unmapped and without a zone; anything else is ErrBadPeer.
+func parsePeer(s string) (netip.Addr, error) {
+	a, ok := parseHop(s)
+	if !ok {
+		return netip.Addr{}, fmt.Errorf("%w: %q", ErrBadPeer, clip(s))
+	}
+	return a, nil
 }
 
 // parseHop parses one X-Forwarded-For hop: an IPv4 or IPv6 address, an
