@@ -104,22 +104,19 @@ func (r *Resolver) header() (string, headerKind) {
 }
 
 // Validate reports a misconfigured Resolver: a Header that is not a valid
-// header field name, or a Trusted list with a /0 prefix (0.0.0.0/0, ::/0),
-// which would trust every address and so let any client choose the address
-// it is seen as. Call it once when the Resolver is configured, so a mistake
-// fails at start-up rather than on every request.
+// header field name, or a Trusted list that covers a whole address family
+// (0.0.0.0/0, ::/0, or prefixes whose union is one: see [List.WholeFamily]),
+// which would trust every address of it and so let any client choose the
+// address it is seen as. Call it once when the Resolver is configured, so a
+// mistake fails at start-up rather than on every request.
 func (r Resolver) Validate() error {
 	for i := 0; i < len(r.Header); i++ {
 		if !isTchar(r.Header[i]) {
 			return fmt.Errorf("ipallow: Resolver.Header %q is not a header field name", r.Header)
 		}
 	}
-	if r.Trusted != nil {
-		for _, p := range r.Trusted.prefixes {
-			if p.Bits() == 0 {
-				return fmt.Errorf("ipallow: Resolver.Trusted holds %v: every client could choose its own address", p)
-			}
-		}
+	if p, ok := r.Trusted.WholeFamily(); ok {
+		return fmt.Errorf("ipallow: Resolver.Trusted covers %v: every client could choose its own address", p)
 	}
 	return nil
 }
