@@ -71,8 +71,9 @@ func BenchmarkTake(b *testing.B) {
 }
 
 // BenchmarkTakeParallel is BenchmarkTake from GOMAXPROCS goroutines: ns/op
-// is per Take across all of them, so sharding shows as a lower figure than
-// the serial one.
+// is per Take across all of them. With a mutex per shard it should stay at
+// or below 1.5 × BenchmarkTake's figure (on 2 cores); compare the two from
+// one run.
 func BenchmarkTakeParallel(b *testing.B) {
 	keys := ipKeys(liveKeys)
 	m := warm(keys)
