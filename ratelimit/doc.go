@@ -27,7 +27,7 @@
 //
 // # Memory bound
 //
-// A Memory holds at most MaxKeys buckets (about 80 bytes per key at most;
+// A Memory holds at most MaxKeys buckets (at most about 100 bytes per key;
 // keys are kept only as keyed hashes). At the cap it evicts a full bucket if
 // there is one (it loses nothing), else the least recently used, every take,
 // admitted or refused, counting as a use. An evicted bucket that was still

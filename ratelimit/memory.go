@@ -27,8 +27,8 @@ import (
 // Memory never holds more than MaxKeys buckets. A bucket is 8 bytes of
 // state (the time at which it is full again) in a pointer-free entry of an
 // LRU list, found through an open-addressing index, plus one or two items
-// of a heap of full times: about 80 bytes per key at most (under 8 MiB for
-// 100 000 keys), and a new key allocates nothing but table growth. Keys
+// of a heap of full times: at most about 100 bytes per key (7 MiB measured
+// for 100 000 keys), and a new key allocates nothing but table growth. Keys
 // themselves are not stored: a bucket is identified by a 64-bit hash of its
 // key under a random per-Memory seed (hash/maphash), so a Memory holds no
 // personal data. Two distinct keys share a bucket only if their hashes

@@ -44,7 +44,7 @@ func TestHotKeyKeepsDrainedBucket(t *testing.T) {
 func TestEvictionPolicyAgainstModel(t *testing.T) {
 	const burst = 3
 	r := rate.Every(time.Second)
-	for _, maxKeys := range []int{1, 2, 3, 5, 12, 40} {
+	for _, maxKeys := range []int{1, 2, 3, 5, 12, 40, 300} {
 		t.Run(strconv.Itoa(maxKeys), func(t *testing.T) {
 			m := oneShard(t, r, burst, maxKeys)
 			type bucket struct {

@@ -1,6 +1,10 @@
 package ratelimit
 
-import "github.com/hookguard/hookguard/internal/lru"
+import (
+	"slices"
+
+	"github.com/hookguard/hookguard/internal/lru"
+)
 
 // shard is one mutex's worth of a Memory: its buckets (each key's full
 // time, see policy) in least-recently-used order, every take counting as a
@@ -85,21 +89,26 @@ func (s *shard) firstFull(now int64) (uint32, bool) {
 	return 0, false
 }
 
-// push adds it to the heap, first dropping every stale item when they may
-// make up half of it, so that the heap stays within about twice the
-// number of buckets.
+// push adds it to the heap. When the heap's array is full it is first
+// rebuilt from the buckets (one item each, in one pass over the entries),
+// and the array grows only if that freed less than half of it: the heap
+// stays within a few times the number of buckets, and a shard in steady use
+// allocates nothing.
 func (s *shard) push(it tatItem) {
-	if len(s.full) >= 2*s.L.Len()+64 {
+	if len(s.full) == cap(s.full) && len(s.full) >= 64 {
 		h := s.full[:0]
-		for _, x := range s.full {
-			if s.valid(x) {
-				h = append(h, x)
+		for e := range uint32(s.L.Entries()) {
+			if s.L.Held(e) {
+				h = append(h, tatItem{tat: *s.L.Value(e), e: e})
 			}
 		}
-		s.full = h
 		for i := len(h)/2 - 1; i >= 0; i-- {
 			h.down(i)
 		}
+		if len(h) > cap(h)/2 {
+			h = slices.Grow(h, cap(h))
+		}
+		s.full = h
 	}
 	s.full = append(s.full, it)
 	s.full.up(len(s.full) - 1)

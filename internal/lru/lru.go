@@ -82,8 +82,12 @@ func (l *LRU[V]) Oldest() uint32 { return l.tail }
 // Value is entry e's value, for reading and writing.
 func (l *LRU[V]) Value(e uint32) *V { return &l.ents[e].v }
 
-// Held reports whether entry e holds a key (it is not free). e must be an
-// index some Add returned.
+// Entries is the number of entries allocated, held or free: every index
+// below it is one that Add returned.
+func (l *LRU[V]) Entries() int { return len(l.ents) }
+
+// Held reports whether entry e holds a key (it is not free). e must be
+// below Entries.
 func (l *LRU[V]) Held(e uint32) bool { return l.ents[e].prev != freed }
 
 // find returns the idx position holding d, or -1 and the first empty
