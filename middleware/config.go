@@ -21,10 +21,6 @@ const (
 	DefaultRetryAfter = 30 * time.Second // Retry-After of a 503 store_unavailable
 )
 
-// AllowSource yields the client-IP allow list currently in force. A fixed
-// *ipallow.List and a hot-swappable *ipallow.Holder both provide it.
-type AllowSource interface{ Load() *ipallow.List }
-
 // Config configures a Guard. The zero value of every field except Scheme and
 // Keyring is a documented default; New validates the whole once and never per
 // request.
@@ -46,7 +42,7 @@ type Config struct {
 	// Allow is the client-IP allow list: an *ipallow.List, or an
 	// *ipallow.Holder to swap it while serving. nil (or a nil list): every
 	// address.
-	Allow AllowSource
+	Allow ipallow.Source
 	// Limiter rate-limits deliveries by RateKey. nil: no rate limit. The
 	// RateLimit response fields go with 429 refusals only.
 	Limiter ratelimit.Limiter

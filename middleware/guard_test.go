@@ -137,7 +137,7 @@ func TestStatuses(t *testing.T) {
 			r.TLS = &tls.ConnectionState{}
 			return r
 		}, status: 200, handler: true},
-		{name: "rate limited", cfg: func(c *Config) { c.Limiter = ratelimit.NewMemory(rate.Limit(0.001), 1, 100) },
+		{name: "rate limited", cfg: func(c *Config) { c.Limiter = mustLimiter(t, rate.Limit(0.001), 1, 100) },
 			prepare: func(t *testing.T, g *Guard, r *http.Request) {
 				_, err := g.cfg.Limiter.Take(context.Background(), ratelimit.IPKey(netip.MustParseAddr("192.0.2.10"), 0, 64))
 				require.NoError(t, err)

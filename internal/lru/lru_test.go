@@ -1,29 +1,25 @@
-package replay
+package lru
 
 import (
-	"context"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"testing"
-	"time"
-	"unsafe"
 )
 
 // modelLRU is the reference the pointer-free lru is checked against: keys
-// from most to least recently written, and their records.
+// from most to least recently written, and their int64s.
 type modelLRU struct {
-	order []digest
-	recs  map[digest]record
+	order []Digest
+	recs  map[Digest]int64
 }
 
-func (m *modelLRU) toFront(d digest) {
+func (m *modelLRU) toFront(d Digest) {
 	i := slices.Index(m.order, d)
 	m.order = slices.Delete(m.order, i, i+1)
 	m.order = slices.Insert(m.order, 0, d)
 }
 
-func (m *modelLRU) remove(d digest) {
+func (m *modelLRU) remove(d Digest) {
 	i := slices.Index(m.order, d)
 	m.order = slices.Delete(m.order, i, i+1)
 	delete(m.recs, d)
@@ -31,7 +27,7 @@ func (m *modelLRU) remove(d digest) {
 
 // checkLRU verifies every invariant of l and that it holds exactly what the
 // model holds, in the same order.
-func checkLRU(t *testing.T, l *lru, m *modelLRU) {
+func checkLRU(t *testing.T, l *LRU[int64], m *modelLRU) {
 	t.Helper()
 	if l.n != len(m.order) {
 		t.Fatalf("n = %d, model holds %d", l.n, len(m.order))
@@ -41,15 +37,18 @@ func checkLRU(t *testing.T, l *lru, m *modelLRU) {
 	}
 	// The list, walked from head, is the model's order, and prev links
 	// mirror next links.
-	prev := none
-	var walked []digest
-	for e := l.head; e != none; e = l.ents[e].next {
+	prev := None
+	var walked []Digest
+	for e := l.head; e != None; e = l.ents[e].next {
 		if l.ents[e].prev != prev {
 			t.Fatalf("entry %d: prev %d, want %d", e, l.ents[e].prev, prev)
 		}
+		if !l.Held(e) {
+			t.Fatalf("listed entry %d not held", e)
+		}
 		walked = append(walked, l.ents[e].d)
-		if rec := l.ents[e].r; rec != m.recs[l.ents[e].d] {
-			t.Fatalf("entry %d: record %d, model %d", e, rec, m.recs[l.ents[e].d])
+		if rec := l.ents[e].v; rec != m.recs[l.ents[e].d] {
+			t.Fatalf("entry %d: int64 %d, model %d", e, rec, m.recs[l.ents[e].d])
 		}
 		prev = e
 		if len(walked) > l.n {
@@ -64,8 +63,11 @@ func checkLRU(t *testing.T, l *lru, m *modelLRU) {
 	}
 	// Free entries plus listed ones account for every entry.
 	free := 0
-	for e := l.free; e != none; e = l.ents[e].next {
+	for e := l.free; e != None; e = l.ents[e].next {
 		free++
+		if l.Held(e) {
+			t.Fatalf("free entry %d held", e)
+		}
 		if free > len(l.ents) {
 			t.Fatal("free list cycle")
 		}
@@ -111,39 +113,40 @@ func checkLRU(t *testing.T, l *lru, m *modelLRU) {
 func TestLRUAgainstModel(t *testing.T) {
 	for _, capacity := range []int{1, 2, 3, 7, 16, 50, 200} {
 		rng := rand.New(rand.NewPCG(uint64(capacity), 1))
-		var l lru
-		l.init(capacity)
-		m := &modelLRU{recs: map[digest]record{}}
-		universe := make([]digest, 3*capacity+4)
+		var l LRU[int64]
+		l.Init(capacity)
+		m := &modelLRU{recs: map[Digest]int64{}}
+		universe := make([]Digest, 3*capacity+4)
 		for i := range universe {
 			// Few distinct fragments: many keys share a home.
 			frag := uint64(rng.IntN(capacity + 3))
-			universe[i] = digest{frag<<32 | uint64(i), uint64(i)}
+			universe[i] = Digest{frag<<32 | uint64(i), uint64(i)}
 		}
 		for step := range 20_000 {
 			d := universe[rng.IntN(len(universe))]
-			r := record(rng.Int64())
-			e, pos, ok := l.get(d)
+			r := int64(rng.Int64())
+			e, pos, ok := l.Get(d)
 			if _, inModel := m.recs[d]; ok != inModel {
 				t.Fatalf("cap %d step %d: get found %v, model %v", capacity, step, ok, inModel)
 			}
 			switch op := rng.IntN(10); {
 			case ok && op < 4: // Complete or expired re-Claim of a held key
-				l.set(e, r)
+				*l.Value(e) = r
+				l.ToFront(e)
 				m.recs[d] = r
 				m.toFront(d)
 			case ok && op < 6: // Release
-				l.remove(e, pos)
+				l.Remove(e, pos)
 				m.remove(d)
 			case ok && op < 7: // a second chance for the oldest
-				l.toFront(l.tail)
+				l.ToFront(l.tail)
 				m.toFront(m.order[len(m.order)-1])
 			case !ok:
 				if l.n >= l.cap {
 					m.remove(m.order[len(m.order)-1])
-					l.removeOldest()
+					l.RemoveEntry(l.Oldest())
 				}
-				l.add(d, r)
+				l.Add(d, r)
 				m.recs[d] = r
 				m.order = slices.Insert(m.order, 0, d)
 			}
@@ -156,17 +159,17 @@ func TestLRUAgainstModel(t *testing.T) {
 // every idx growth, then churns it: the arrays stop growing at capacity.
 func TestLRUGrowsToCapacityAndReusesEntries(t *testing.T) {
 	const capacity = 1000
-	var l lru
-	l.init(capacity)
-	m := &modelLRU{recs: map[digest]record{}}
+	var l LRU[int64]
+	l.Init(capacity)
+	m := &modelLRU{recs: map[Digest]int64{}}
 	for i := range 5 * capacity {
-		d := digest{uint64(i) * 0x9E3779B97F4A7C15, uint64(i)}
+		d := Digest{uint64(i) * 0x9E3779B97F4A7C15, uint64(i)}
 		if l.n >= l.cap {
 			m.remove(m.order[len(m.order)-1])
-			l.removeOldest()
+			l.RemoveEntry(l.Oldest())
 		}
-		l.add(d, record(i))
-		m.recs[d] = record(i)
+		l.Add(d, int64(i))
+		m.recs[d] = int64(i)
 		m.order = slices.Insert(m.order, 0, d)
 		if i%97 == 0 || i == capacity-1 {
 			checkLRU(t, &l, m)
@@ -178,60 +181,5 @@ func TestLRUGrowsToCapacityAndReusesEntries(t *testing.T) {
 	}
 	if len(l.idx) != l.maxIdx {
 		t.Fatalf("idx size %d, want %d", len(l.idx), l.maxIdx)
-	}
-}
-
-// TestShardLayout checks what shard's comment promises: a whole number of
-// cache lines, the mutex and the list fields written by every new key
-// within the first one.
-func TestShardLayout(t *testing.T) {
-	var s shard
-	if size := unsafe.Sizeof(s); size%64 != 0 {
-		t.Errorf("shard is %d bytes, not a multiple of 64", size)
-	}
-	if end := unsafe.Offsetof(s.lru) + unsafe.Offsetof(s.lru.n) + unsafe.Sizeof(s.lru.n); end > 64 {
-		t.Errorf("the hot fields end at byte %d, past the first cache line", end)
-	}
-}
-
-// TestShardPublish: after every kind of change, what Prefetch reads without
-// the lock is the shard's current index and the fragment of its list's
-// tail, the record a new key would evict; the index snapshot follows the
-// index through growth.
-func TestShardPublish(t *testing.T) {
-	m := NewMemoryWithOptions(MemoryOptions{Capacity: 200, Shards: 1})
-	s := &m.shards[0]
-	m.ClaimAt("before", time.Minute, time.Now())
-	if s.idx.Load() != nil {
-		t.Fatal("a store never prefetched publishes")
-	}
-	m.Prefetch("x") // turns publishing on
-	check := func(what string) {
-		t.Helper()
-		s.mu.Lock()
-		defer s.mu.Unlock()
-		p := s.idx.Load()
-		if p == nil || unsafe.SliceData(*p) != unsafe.SliceData(s.lru.idx) || len(*p) != len(s.lru.idx) {
-			t.Fatalf("%s: published index is not the shard's", what)
-		}
-		if s.lru.tail != none && s.victim.Load() != fragment(s.lru.ents[s.lru.tail].d) {
-			t.Fatalf("%s: published victim is not the tail", what)
-		}
-	}
-	now := time.Now()
-	for i := range 600 { // fills, grows the index, then evicts
-		k := strconv.Itoa(i)
-		m.ClaimAt(k, time.Minute, now)
-		check("claim " + k)
-		switch i % 3 {
-		case 0:
-			m.CompleteAt(k, time.Hour, now)
-			check("complete " + k)
-		case 1:
-			if err := m.Release(context.Background(), k); err != nil {
-				t.Fatal(err)
-			}
-			check("release " + k)
-		}
 	}
 }
