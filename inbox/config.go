@@ -15,16 +15,16 @@ import (
 
 // Defaults applied by Open to zero Config fields.
 const (
-	DefaultMaxBody        = 1 << 20           // bytes; the Guard's default cap too
-	DefaultMaxAttempts    = 10                // with River's attempt⁴ s backoff: about 7 h of retries
-	DefaultRetention      = 72 * time.Hour    // completed deliveries kept: the dedup horizon
+	DefaultMaxBody        = 1 << 20            // bytes; the Guard's default cap too
+	DefaultMaxAttempts    = 10                 // with River's attempt⁴ s backoff: about 7 h of retries
+	DefaultRetention      = 72 * time.Hour     // completed deliveries kept: the dedup horizon
 	DefaultDeadRetention  = 7 * 24 * time.Hour // discarded (dead-lettered) deliveries kept
-	DefaultWorkers        = 10                // concurrent Process calls per instance
-	DefaultJobTimeout     = 25 * time.Second  // a Process call's context deadline
-	DefaultRescueAfter    = 30 * time.Second  // a running job older than this is stuck
-	DefaultInsertTimeout  = 5 * time.Second   // bound on one insert; then 503
-	DefaultRetryAfter     = 5 * time.Second   // Retry-After of a 503
-	DefaultQueue          = "hookguard"       // the River queue deliveries go to
+	DefaultWorkers        = 10                 // concurrent Process calls per instance
+	DefaultJobTimeout     = 25 * time.Second   // a Process call's context deadline
+	DefaultRescueAfter    = 30 * time.Second   // a running job older than this is stuck
+	DefaultInsertTimeout  = 5 * time.Second    // bound on one insert; then 503
+	DefaultRetryAfter     = 5 * time.Second    // Retry-After of a 503
+	DefaultQueue          = "hookguard"        // the River queue deliveries go to
 	DefaultFetchPoll      = 200 * time.Millisecond
 	maxReplayByLen        = 200  // bytes of Replay's by
 	maxReplayWhyLen       = 1000 // bytes of Replay's why
@@ -201,4 +201,3 @@ func (c Config) withDefaults() (Config, error) {
 	}
 	return c, nil
 }
-

@@ -37,12 +37,12 @@ type dialect[TTx any] struct {
 	exec     func(ctx context.Context, tx TTx, query string, args ...any) error
 	// queryReplays lists the audit rows of a job, oldest first.
 	queryReplays func(ctx context.Context, id int64) ([]ReplayRequest, error)
-	// lockMigrations serialises concurrent Opens' migrations inside tx.
-	lockMigrations func(ctx context.Context, tx TTx) error
-	auditSchema    []string // CREATE statements of the audit table
-	insertReplay   string   // INSERT of one audit row: job_id, requested_at, by, why
-	pruneReplays   string   // DELETE of audit rows whose job is gone
-	closeDB        func()
+	// migrationLock runs fn while no other Open of the database migrates.
+	migrationLock func(ctx context.Context, fn func() error) error
+	auditSchema   []string // CREATE statements of the audit table
+	insertReplay  string   // INSERT of one audit row: job_id, requested_at, by, why
+	pruneReplays  string   // DELETE of audit rows whose job is gone
+	closeDB       func()
 }
 
 // riverEngine is the engine over a River client with transactions of TTx.
@@ -107,30 +107,26 @@ func (e *riverEngine[TTx]) replays(ctx context.Context, id int64) ([]ReplayReque
 	return e.d.queryReplays(ctx, id)
 }
 
-// migrate runs River's migrations and creates the audit table, in one
-// transaction that concurrent Opens take one at a time.
-func (e *riverEngine[TTx]) migrate(ctx context.Context) (err error) {
-	tx, err := e.d.begin(ctx)
-	if err != nil {
-		return err
-	}
-	defer func() {
+// migrate runs River's migrations (each in its own transaction, as River
+// needs) and creates the audit table, holding the dialect's migration lock
+// so that concurrent Opens take turns.
+func (e *riverEngine[TTx]) migrate(ctx context.Context) error {
+	return e.d.migrationLock(ctx, func() error {
+		if _, err := e.mig.Migrate(ctx, rivermigrate.DirectionUp, nil); err != nil {
+			return fmt.Errorf("river migrations: %w", err)
+		}
+		tx, err := e.d.begin(ctx)
 		if err != nil {
-			e.d.rollback(context.WithoutCancel(ctx), tx)
+			return err
 		}
-	}()
-	if err = e.d.lockMigrations(ctx, tx); err != nil {
-		return err
-	}
-	if _, err = e.mig.MigrateTx(ctx, tx, rivermigrate.DirectionUp, nil); err != nil {
-		return fmt.Errorf("river migrations: %w", err)
-	}
-	for _, q := range e.d.auditSchema {
-		if err = e.d.exec(ctx, tx, q); err != nil {
-			return fmt.Errorf("audit table: %w", err)
+		for _, q := range e.d.auditSchema {
+			if err := e.d.exec(ctx, tx, q); err != nil {
+				e.d.rollback(context.WithoutCancel(ctx), tx)
+				return fmt.Errorf("audit table: %w", err)
+			}
 		}
-	}
-	return e.d.commit(ctx, tx)
+		return e.d.commit(ctx, tx)
+	})
 }
 
 func (e *riverEngine[TTx]) start(ctx context.Context) error { return e.client.Start(ctx) }

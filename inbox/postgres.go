@@ -64,9 +64,19 @@ func openPostgres(pool *pgxpool.Pool, own bool, c Config, workers *river.Workers
 				return q, err
 			})
 		},
-		lockMigrations: func(ctx context.Context, tx pgx.Tx) error {
-			_, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('hookguard_inbox_migrate'))`)
-			return err
+		migrationLock: func(ctx context.Context, fn func() error) error {
+			// A session lock on a connection of its own: the migrations
+			// run on others, one transaction each.
+			conn, err := pool.Acquire(ctx)
+			if err != nil {
+				return err
+			}
+			defer conn.Release()
+			if _, err := conn.Exec(ctx, `SELECT pg_advisory_lock(hashtext('hookguard_inbox_migrate'))`); err != nil {
+				return err
+			}
+			defer conn.Exec(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext('hookguard_inbox_migrate'))`)
+			return fn()
 		},
 		auditSchema:  postgresAudit,
 		insertReplay: insertReplay("$"),

@@ -84,11 +84,13 @@ func sqlDialect(db *sql.DB, ph string, schema []string) dialect[*sql.Tx] {
 			}
 			return out, rows.Err()
 		},
-		lockMigrations: func(context.Context, *sql.Tx) error { return nil }, // BEGIN IMMEDIATE already excludes
-		auditSchema:    schema,
-		insertReplay:   insertReplay(ph),
-		pruneReplays:   pruneReplays,
-		closeDB:        func() { _ = db.Close() },
+		// One process owns a SQLite inbox; busy_timeout covers a second
+		// one opening the file at the same moment.
+		migrationLock: func(_ context.Context, fn func() error) error { return fn() },
+		auditSchema:   schema,
+		insertReplay:  insertReplay(ph),
+		pruneReplays:  pruneReplays,
+		closeDB:       func() { _ = db.Close() },
 	}
 }
 
