@@ -60,7 +60,7 @@ func (ib *Inbox) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d := Delivery{
-		Key: eventKey(ev), EventID: ev.ID, Scheme: ev.Scheme, SecretID: ev.SecretID,
+		Key: ev.Key, EventID: ev.ID, Scheme: ev.Scheme, SecretID: ev.SecretID,
 		ClientIP: ev.ClientIP, SignedAt: ev.Timestamp, Header: keptHeaders(r.Header, ib.cfg.Headers), Body: body,
 	}
 	_, dup, err := ib.Enqueue(r.Context(), d)
