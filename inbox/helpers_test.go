@@ -124,15 +124,24 @@ func testKeyring(t testing.TB) *hmac.Keyring {
 // guarded is the Guard in front of ib's Handler, as a user wires it.
 func guarded(t testing.TB, ib *Inbox) http.Handler {
 	t.Helper()
-	g, err := middleware.New(middleware.Config{
-		Scheme:  hmac.StandardWebhooks,
-		Keyring: testKeyring(t),
-		Replay:  ib.Dedup(),
-	})
+	h, err := guardFor(ib)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return g.Handler(ib.Handler())
+	return h
+}
+
+// guardFor is the Guard in front of ib's Handler.
+func guardFor(ib *Inbox) (http.Handler, error) {
+	k, err := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: guardKey})
+	if err != nil {
+		return nil, err
+	}
+	g, err := middleware.New(middleware.Config{Scheme: hmac.StandardWebhooks, Keyring: k, Replay: ib.Dedup()})
+	if err != nil {
+		return nil, err
+	}
+	return g.Handler(ib.Handler()), nil
 }
 
 // signed is one signed Standard Webhooks delivery, re-sendable.
