@@ -14,7 +14,7 @@ import (
 // engine is what the Inbox needs from a River client, whatever its
 // transaction type: the SQLite and the Postgres drivers differ only here.
 type engine interface {
-	insert(ctx context.Context, args deliveryArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error)
+	insertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error)
 	get(ctx context.Context, id int64) (*rivertype.JobRow, error)
 	list(ctx context.Context, p *river.JobListParams) (*river.JobListResult, error)
 	cancel(ctx context.Context, id int64) (*rivertype.JobRow, error)
@@ -52,8 +52,8 @@ type riverEngine[TTx any] struct {
 	d      dialect[TTx]
 }
 
-func (e *riverEngine[TTx]) insert(ctx context.Context, args deliveryArgs, opts *river.InsertOpts) (*rivertype.JobInsertResult, error) {
-	return e.client.Insert(ctx, args, opts)
+func (e *riverEngine[TTx]) insertMany(ctx context.Context, params []river.InsertManyParams) ([]*rivertype.JobInsertResult, error) {
+	return e.client.InsertMany(ctx, params)
 }
 
 func (e *riverEngine[TTx]) get(ctx context.Context, id int64) (*rivertype.JobRow, error) {

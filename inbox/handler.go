@@ -95,13 +95,27 @@ func (ib *Inbox) Enqueue(ctx context.Context, d Delivery) (id int64, dup bool, e
 	if d.ReceivedAt.IsZero() {
 		d.ReceivedAt = ib.cfg.Now()
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ib.cfg.InsertTimeout)
+	// The request's own context ends the wait (a sender that hung up gets
+	// nothing to retry for: its delivery may still commit, and its retry
+	// is then a duplicate); InsertTimeout bounds it otherwise.
+	ctx, cancel := context.WithTimeout(ctx, ib.cfg.InsertTimeout)
 	defer cancel()
-	res, err := ib.eng.insert(ctx, d.toArgs(), ib.insertOpts())
-	if err != nil {
-		return 0, false, err
+	r := &insertReq{args: d.toArgs(), done: make(chan insertRes, 1)}
+	select {
+	case ib.queue <- r:
+	case <-ctx.Done():
+		return 0, false, ctx.Err()
+	case <-ib.closed:
+		return 0, false, ErrClosed
 	}
-	return res.Job.ID, res.UniqueSkippedAsDuplicate, nil
+	select {
+	case res := <-r.done:
+		return res.id, res.dup, res.err
+	case <-ctx.Done():
+		return 0, false, ctx.Err()
+	case <-ib.closed: // a committer that took r may still commit it
+		return 0, false, ErrClosed
+	}
 }
 
 // insertOpts puts a delivery in the inbox's queue, unique on its key alone

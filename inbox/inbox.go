@@ -34,6 +34,9 @@ type Inbox struct {
 	pool    *pgxpool.Pool // the Postgres pool; nil on SQLite
 	working bool          // the River client was started (Process set)
 
+	queue      chan *insertReq // deliveries waiting for a committer
+	committers sync.WaitGroup
+
 	closeOnce sync.Once
 	closeErr  error
 	closed    chan struct{}
@@ -82,6 +85,7 @@ func Open(ctx context.Context, c Config) (*Inbox, error) {
 			return nil, fmt.Errorf("inbox: migrate: %w", err)
 		}
 	}
+	ib.startCommitters(committers(kind(c)))
 	if workers != nil {
 		// Start's context would stop the workers when it ends: Close does.
 		if err := ib.eng.start(context.WithoutCancel(ctx)); err != nil {
@@ -100,6 +104,7 @@ func Open(ctx context.Context, c Config) (*Inbox, error) {
 func (ib *Inbox) Close(ctx context.Context) error {
 	ib.closeOnce.Do(func() {
 		close(ib.closed)
+		ib.committers.Wait() // a batch being committed finishes first
 		if ib.working {
 			ib.closeErr = ib.eng.stop(ctx)
 		}
@@ -129,4 +134,23 @@ func notFound(err error) error {
 		return ErrNotFound
 	}
 	return err
+}
+
+// committers is the number of concurrent insert transactions: one on SQLite,
+// which has one writer anyway; a few on Postgres, so a batch commits while
+// the next one fills.
+func committers(k driverKind) int {
+	if k == driverSQLite {
+		return 1
+	}
+	return 2
+}
+
+// kind is the driver c selects.
+func kind(c Config) driverKind {
+	if c.Pool != nil {
+		return driverPostgres
+	}
+	k, _, _ := parseDatabase(c.Database)
+	return k
 }
