@@ -136,7 +136,7 @@ func parseDatabase(s string) (driverKind, string, error) {
 	case s == "":
 		return 0, "", errors.New("no Database and no Pool")
 	}
-	return 0, "", errors.New(`Database must start with "sqlite:", "postgres://" or "postgresql://"`)
+	return 0, "", errors.New(`the Database must start with "sqlite:", "postgres://" or "postgresql://"`)
 }
 
 // withDefaults validates c and fills in its zero fields.

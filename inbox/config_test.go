@@ -56,7 +56,7 @@ func TestConfigInvalid(t *testing.T) {
 		want string
 	}{
 		{"no database", Config{}, "no Database"},
-		{"unknown scheme", Config{Database: "mysql://x"}, "must start with"},
+		{"unknown scheme", Config{Database: "mysql://x"}, "Database must start with"},
 		{"empty sqlite path", Config{Database: "sqlite:"}, "empty path"},
 		{"memory sqlite", Config{Database: "sqlite::memory:"}, "not durable"},
 		{"sqlite query", Config{Database: "sqlite:/x?mode=ro"}, "plain file path"},

@@ -58,4 +58,3 @@ func measure(b *testing.B, ctx context.Context, sc Scenario) (Result, error) {
 	}
 	return r, nil
 }
-
