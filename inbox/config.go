@@ -100,8 +100,9 @@ type Config struct {
 	// Queue is the River queue of the deliveries. "": DefaultQueue. Two
 	// inboxes in one database keep apart with different queues.
 	Queue string
-	// SkipMigrations leaves the schema alone at Open (migrate it yourself
-	// with River's rivermigrate and MigrateAudit).
+	// SkipMigrations leaves the schema alone at Open: River's tables
+	// (rivermigrate) and the inbox's hookguard_inbox_replay must exist,
+	// made by an earlier Open without it (a deploy step, say).
 	SkipMigrations bool
 
 	// Now stamps Delivery.ReceivedAt. nil: time.Now.
