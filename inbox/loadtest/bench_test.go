@@ -28,7 +28,13 @@ func BenchmarkAcknowledge(b *testing.B) {
 			}
 			sc := Scenarios(b.TempDir(), url)[i]
 			b.StopTimer()
-			r, err := measure(b, ctx, sc)
+			r, err := Measure(ctx, sc, b.N, func(on bool) {
+				if on {
+					b.StartTimer()
+				} else {
+					b.StopTimer()
+				}
+			})
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -37,24 +43,4 @@ func BenchmarkAcknowledge(b *testing.B) {
 			b.ReportMetric(float64(r.P99)/float64(time.Millisecond), "p99-ms")
 		})
 	}
-}
-
-// measure times the load only (signing and opening are not counted).
-func measure(b *testing.B, ctx context.Context, sc Scenario) (Result, error) {
-	ds, err := Sign(sc.Name, b.N)
-	if err != nil {
-		return Result{}, err
-	}
-	h, done, err := sc.Open(ctx)
-	if err != nil {
-		return Result{}, err
-	}
-	defer done()
-	b.StartTimer()
-	r := Run(ctx, h, Senders, ds)
-	b.StopTimer()
-	if r.Failed > 0 {
-		b.Fatalf("%d of %d deliveries not acknowledged", r.Failed, b.N)
-	}
-	return r, nil
 }

@@ -100,7 +100,7 @@ func run(n int) error {
 	fmt.Printf("%-15s %10s %9s %9s %10s  %s\n", "scenario", "acks/s", "p50", "p99", "vs guard", "goal")
 	var guardRate float64
 	for _, sc := range Scenarios(dir, pgURL) {
-		r, err := Measure(ctx, sc, n)
+		r, err := Measure(ctx, sc, n, nil)
 		if err != nil {
 			return fmt.Errorf("%s: %w", sc.Name, err)
 		}
@@ -119,7 +119,9 @@ func run(n int) error {
 }
 
 // Measure runs n fresh deliveries through sc and fails on any refusal.
-func Measure(ctx context.Context, sc Scenario, n int) (Result, error) {
+// timing, when set, is called with true just before the load starts and
+// with false when it ends (signing and opening are not part of it).
+func Measure(ctx context.Context, sc Scenario, n int, timing func(on bool)) (Result, error) {
 	ds, err := Sign(sc.Name, n)
 	if err != nil {
 		return Result{}, err
@@ -129,7 +131,13 @@ func Measure(ctx context.Context, sc Scenario, n int) (Result, error) {
 		return Result{}, err
 	}
 	defer done()
+	if timing != nil {
+		timing(true)
+	}
 	r := Run(ctx, h, Senders, ds)
+	if timing != nil {
+		timing(false)
+	}
 	if r.Failed > 0 {
 		return r, fmt.Errorf("%d of %d deliveries not acknowledged", r.Failed, n)
 	}
