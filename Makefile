@@ -6,13 +6,13 @@
 #   make bench   the benchmark suite; writes BENCHMARKS.md
 #
 # Every module of the repository is listed here; each has its own go.mod.
-MODULES      := . redisstore examples/frameworks benchmarks
+MODULES      := . redisstore examples/frameworks benchmarks inbox
 GO           ?= go
 FUZZTIME     ?= 10s
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TESTFLAGS    ?=
 
-.PHONY: test test-root test-modules lint fuzz bench ensure-redis
+.PHONY: test test-root test-modules lint fuzz bench ensure-redis ensure-postgres
 
 test: test-root test-modules
 
@@ -25,7 +25,8 @@ test-root:
 
 # Modules other than the root. redisstore's tests start their own redis-server
 # on a free loopback port; ensure-redis installs it (as root) or says what to install.
-test-modules: ensure-redis
+# inbox's tests start a throwaway Postgres the same way (ensure-postgres).
+test-modules: ensure-redis ensure-postgres
 	@set -e; for m in $(filter-out .,$(MODULES)); do \
 		if [ -f $$m/go.mod ]; then \
 			echo "==> go test $$m"; \
@@ -35,6 +36,9 @@ test-modules: ensure-redis
 
 ensure-redis:
 	@scripts/ensure-redis.sh
+
+ensure-postgres:
+	@scripts/ensure-postgres.sh
 
 lint:
 	@scripts/lint.sh $(MODULES)
