@@ -23,9 +23,18 @@ func ExampleNewKeyring() {
 
 	_, err = hmac.NewKeyring(hmac.Secret{ID: "weak", Key: []byte("hunter2")})
 	fmt.Println(err)
+
+	// A secret the provider issued and you cannot lengthen: opt in, and
+	// warn the operator once.
+	legacy, err := hmac.NewKeyring(hmac.Secret{ID: "legacy", Key: []byte("hunter2"), AllowShort: true})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(legacy.HasShortSecrets(), k.HasShortSecrets())
 	// Output:
 	// 2024-01
-	// hmac: secret "weak": key is 7 bytes, want at least 16
+	// hmac: secret "weak": key is 7 bytes, want at least 16 (set Secret.AllowShort to accept a provider's short secret)
+	// true false
 }
 
 func ExampleVerifier_Verify() {

@@ -25,8 +25,15 @@ type Secret struct {
 	// from 1 in the order secrets were added.
 	ID string
 	// Key is the raw HMAC key (see [Scheme.ParseKey] for displayed forms).
-	// The keyring keeps its own copy. At least [MinKeyLen] bytes.
+	// The keyring keeps its own copy. At least [MinKeyLen] bytes unless
+	// AllowShort is set.
 	Key []byte
+	// AllowShort accepts a Key shorter than [MinKeyLen] bytes (but not an
+	// empty one). Set it only for a secret you cannot choose: a provider
+	// that issues or accepts short secrets (an old GitHub webhook secret,
+	// say). A short secret is easier to guess offline from one captured
+	// delivery; [Keyring.HasShortSecrets] tells the caller to warn.
+	AllowShort bool
 	// NotBefore: the secret is ignored before this instant. Zero: valid
 	// from the start.
 	NotBefore time.Time
@@ -168,8 +175,8 @@ func (k *Keyring) newEntry(s Secret, existing []entry) (entry, error) {
 	switch {
 	case len(s.Key) == 0:
 		return entry{}, fmt.Errorf("hmac: secret %q: empty key", s.ID)
-	case len(s.Key) < MinKeyLen:
-		return entry{}, fmt.Errorf("hmac: secret %q: key is %d bytes, want at least %d", s.ID, len(s.Key), MinKeyLen)
+	case len(s.Key) < MinKeyLen && !s.AllowShort:
+		return entry{}, fmt.Errorf("hmac: secret %q: key is %d bytes, want at least %d (set Secret.AllowShort to accept a provider's short secret)", s.ID, len(s.Key), MinKeyLen)
 	case !s.NotBefore.IsZero() && !s.NotAfter.IsZero() && !s.NotAfter.After(s.NotBefore):
 		return entry{}, fmt.Errorf("hmac: secret %q: NotAfter is not after NotBefore", s.ID)
 	}
@@ -247,6 +254,18 @@ func (k *Keyring) Revoke(id string) error {
 	}
 	k.snap.Store(newSnapshot(entries))
 	return nil
+}
+
+// HasShortSecrets reports whether the keyring holds a secret shorter than
+// [MinKeyLen] bytes (accepted through [Secret.AllowShort]), valid now or
+// not, so the caller can warn the operator once.
+func (k *Keyring) HasShortSecrets() bool {
+	for _, e := range k.load().entries {
+		if len(e.Key) < MinKeyLen {
+			return true
+		}
+	}
+	return false
 }
 
 // SecretInfo describes one secret of a keyring without its key.

@@ -33,6 +33,33 @@ func (e Encoding) String() string {
 	return "Encoding(" + fmt.Sprint(int(e)) + ")"
 }
 
+// TimestampFormat is how a signed timestamp is written on the wire.
+type TimestampFormat int
+
+const (
+	// UnixSeconds is decimal seconds since 1970 (the default): digits
+	// only, no sign, no leading zero, at most 12 digits.
+	UnixSeconds TimestampFormat = iota
+	// UnixMilliseconds is decimal milliseconds since 1970 (HubSpot), with
+	// the same strictness and at most 15 digits.
+	UnixMilliseconds
+	// RFC3339 is an RFC 3339 date-time with optional fraction up to
+	// nanoseconds (Twitch: "2023-07-19T10:11:12.123456789Z").
+	RFC3339
+)
+
+func (f TimestampFormat) String() string {
+	switch f {
+	case UnixSeconds:
+		return "unix seconds"
+	case UnixMilliseconds:
+		return "unix milliseconds"
+	case RFC3339:
+		return "RFC 3339"
+	}
+	return "TimestampFormat(" + fmt.Sprint(int(f)) + ")"
+}
+
 // format is the shape of the signature header.
 type format uint8
 
@@ -64,6 +91,7 @@ type Scheme struct {
 	format    format
 	sigHeader string // canonical MIME form
 	tsHeader  string
+	tsFormat  TimestampFormat
 	idHeader  string
 	prefix    string
 	enc       Encoding
@@ -118,6 +146,9 @@ func (s Scheme) SignatureHeader() string { return s.sigHeader }
 // or is not signed at all.
 func (s Scheme) TimestampHeader() string { return s.tsHeader }
 
+// TimestampFormat returns how the signed timestamp is written.
+func (s Scheme) TimestampFormat() TimestampFormat { return s.tsFormat }
+
 // IDHeader returns the canonical name of the event/delivery ID header, or "".
 func (s Scheme) IDHeader() string { return s.idHeader }
 
@@ -148,10 +179,13 @@ type SchemeConfig struct {
 	// Hash: 0 means crypto.SHA256; crypto.SHA1 and crypto.SHA512 are
 	// allowed. The scheme fixes it: a header can never choose another.
 	Hash crypto.Hash
-	// TimestampHeader carries the signed unix time in seconds (digits
-	// only). Optional, but when set the Template must contain {timestamp}:
+	// TimestampHeader carries the signed time, written as TimestampFormat
+	// says. Optional, but when set the Template must contain {timestamp}:
 	// an unsigned timestamp would let an attacker refresh a stale delivery.
 	TimestampHeader string
+	// TimestampFormat: UnixSeconds (the zero value), UnixMilliseconds or
+	// RFC3339. Parsing is strict in every format (see [TimestampFormat]).
+	TimestampFormat TimestampFormat
 	// IDHeader carries the event or delivery ID, reported as [Result.ID].
 	// Optional. With {id} in the Template the ID is signed and required.
 	IDHeader string
@@ -194,7 +228,7 @@ func NewScheme(c SchemeConfig) (Scheme, error) {
 		s.idHeader = textproto.CanonicalMIMEHeaderKey(c.IDHeader)
 	}
 	if c.SharedToken {
-		if c.Prefix != "" || c.Encoding != Hex || c.Hash != 0 || c.TimestampHeader != "" || c.Template != "" {
+		if c.Prefix != "" || c.Encoding != Hex || c.Hash != 0 || c.TimestampHeader != "" || c.TimestampFormat != 0 || c.Template != "" {
 			return fail("a SharedToken scheme takes only Name, SignatureHeader and IDHeader")
 		}
 		s.format = fmtToken
@@ -226,6 +260,12 @@ func NewScheme(c SchemeConfig) (Scheme, error) {
 			return fail("TimestampHeader: %v", err)
 		}
 		s.tsHeader = textproto.CanonicalMIMEHeaderKey(c.TimestampHeader)
+	}
+	switch c.TimestampFormat {
+	case UnixSeconds, UnixMilliseconds, RFC3339:
+		s.tsFormat = c.TimestampFormat
+	default:
+		return fail("unknown TimestampFormat %d", int(c.TimestampFormat))
 	}
 	t, err := compileTemplate(c.Template)
 	if err != nil {

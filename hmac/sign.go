@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -22,7 +21,7 @@ type Signer struct {
 
 type signBuf struct {
 	out []byte
-	ts  [20]byte
+	ts  [maxRFC3339Len]byte
 }
 
 // NewSigner returns a signer for scheme s with the secrets of k. A zero
@@ -64,6 +63,9 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 		if err := checkID(id); err != nil {
 			return err
 		}
+		if err := sc.tmpl.checkID("the event ID", id); err != nil {
+			return err
+		}
 	}
 	snap := s.keys.load()
 
@@ -72,24 +74,22 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 		b = &signBuf{out: make([]byte, 0, 256)}
 	}
 	defer s.bufs.Put(b)
-	var tsb []byte
+	f := fields{id: id}
 	if sc.tmpl.hasTS {
-		sec := ts.Unix()
-		if sec < 0 || ts.IsZero() {
-			return errors.New("hmac: Sign needs a timestamp after 1970")
+		tsb, err := appendTimestamp(b.ts[:0], ts, sc.tsFormat)
+		if err != nil {
+			return err
 		}
-		tsb = strconv.AppendInt(b.ts[:0], sec, 10)
-		if len(tsb) > maxTimestampDigits {
-			return errors.New("hmac: Sign timestamp too large")
-		}
+		// The header value is this string too: one allocation for both.
+		f.ts = string(tsb)
 	}
 
 	out := b.out[:0]
 	switch sc.format {
 	case fmtStripe:
-		out = append(append(out, "t="...), tsb...)
+		out = append(append(out, "t="...), f.ts...)
 	case fmtPaddle:
-		out = append(append(out, "ts="...), tsb...)
+		out = append(append(out, "ts="...), f.ts...)
 	}
 	n := 0
 	for i := range snap.entries {
@@ -103,7 +103,7 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 			break
 		}
 		st := e.mat.get(sc.hash)
-		sc.tmpl.writeSign(st.h, st.scratch[:], id, tsb, body)
+		sc.tmpl.write(st.h, st.scratch[:], &f, body)
 		sum := st.h.Sum(st.sum[:0])
 		switch sc.format {
 		case fmtSingle:
@@ -138,7 +138,7 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 	vals[0] = string(out)
 	h[sc.sigHeader] = vals[0:1:1]
 	if sc.tsHeader != "" {
-		vals[1] = string(tsb)
+		vals[1] = f.ts
 		h[sc.tsHeader] = vals[1:2:2]
 	}
 	if sc.idHeader != "" && id != "" {

@@ -69,47 +69,51 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 		return Result{}, err
 	}
 	res := Result{Scheme: s.name}
+	var f fields
 	if s.idHeader != "" {
 		id, err := header(h, s.idHeader)
 		if err != nil && (s.tmpl.hasID || !errors.Is(err, ErrMissingHeader)) {
 			return Result{}, err
 		}
-		res.ID = id
-	}
-	if s.format == fmtToken {
-		return v.verifyToken(res, sigHeader, now, haveNow)
+		if err := s.tmpl.checkID(s.idHeader, id); err != nil {
+			return Result{}, err
+		}
+		res.ID, f.id = id, id
 	}
 
+	// Parse the signature header: a digest of the shared token, or the
+	// candidate MACs (and, for Stripe and Paddle, the timestamp).
 	var set sigSet
+	var token [sha256.Size]byte
 	set.size = hashSize[s.hash]
 	set.enc = s.enc
-	var ts string
 	switch s.format {
+	case fmtToken:
+		token = sha256.Sum256([]byte(sigHeader))
 	case fmtSingle:
 		err = parseSingle(sigHeader, s.prefix, &set)
 	case fmtStandard:
 		err = parseStandard(sigHeader, &set)
 	case fmtStripe:
-		ts, err = parsePairs(sigHeader, ',', "t", "v1", &set)
+		f.ts, err = parsePairs(sigHeader, ',', "t", "v1", &set)
 	case fmtPaddle:
-		ts, err = parsePairs(sigHeader, ';', "ts", "h1", &set)
+		f.ts, err = parsePairs(sigHeader, ';', "ts", "h1", &set)
 	}
 	if err != nil {
 		return Result{}, err
 	}
 	if s.tsHeader != "" {
-		if ts, err = header(h, s.tsHeader); err != nil {
+		if f.ts, err = header(h, s.tsHeader); err != nil {
 			return Result{}, err
 		}
 	}
 	if s.tmpl.hasTS {
-		sec, err := parseTimestamp(ts)
-		if err != nil {
+		if res.Timestamp, err = parseTimestamp(f.ts, s.tsFormat); err != nil {
 			return Result{}, err
 		}
-		res.Timestamp = time.Unix(sec, 0).UTC()
 	}
 
+	// Try every valid secret, newest first, each in constant time.
 	snap := v.keys.load()
 	tried := false
 	for i := range snap.entries {
@@ -118,13 +122,19 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 			continue
 		}
 		tried = true
-		st := e.mat.get(s.hash)
-		s.tmpl.write(st.h, st.scratch[:], res.ID, ts, body)
-		sum := st.h.Sum(st.sum[:0])
-		ok, err := set.match(sum)
-		e.mat.put(s.hash, st)
-		if err != nil {
-			return Result{}, err
+		var ok bool
+		if s.format == fmtToken {
+			// SHA-256 digests compared with hmac.Equal: neither the
+			// token's content nor its length leaks.
+			ok = stdhmac.Equal(token[:], e.mat.token[:])
+		} else {
+			st := e.mat.get(s.hash)
+			s.tmpl.write(st.h, st.scratch[:], &f, body)
+			ok, err = set.match(st.h.Sum(st.sum[:0]))
+			e.mat.put(s.hash, st)
+			if err != nil {
+				return Result{}, err
+			}
 		}
 		if ok {
 			res.SecretID = e.ID
@@ -135,27 +145,4 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 		return Result{}, ErrNoValidSecret
 	}
 	return Result{}, fmt.Errorf("%w: no valid secret matches", ErrMismatch)
-}
-
-// verifyToken compares the shared token with every valid secret: SHA-256
-// digests compared with hmac.Equal, so neither content nor length leaks.
-func (v *Verifier) verifyToken(res Result, token string, now time.Time, haveNow bool) (Result, error) {
-	got := sha256.Sum256([]byte(token))
-	snap := v.keys.load()
-	tried := false
-	for i := range snap.entries {
-		e := &snap.entries[i]
-		if !e.usable(&now, &haveNow) {
-			continue
-		}
-		tried = true
-		if stdhmac.Equal(got[:], e.mat.token[:]) {
-			res.SecretID = e.ID
-			return res, nil
-		}
-	}
-	if !tried {
-		return Result{}, ErrNoValidSecret
-	}
-	return Result{}, fmt.Errorf("%w: token matches no valid secret", ErrMismatch)
 }
