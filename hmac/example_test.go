@@ -111,7 +111,7 @@ func ExampleKeyring_Rotate() {
 	fmt.Println(len(k.Secrets()))
 	// Output:
 	// 2026-02 <nil>
-	// hmac: signature mismatch: no valid secret matches
+	// signature: mismatch: no valid secret matches
 	// 2026-03
 	// 1
 }

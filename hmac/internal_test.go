@@ -189,7 +189,7 @@ func FuzzParseTimestamp(f *testing.F) {
 // FuzzCompileTemplate: compilation never panics, and an accepted template
 // has exactly one {body} and renders back to its source.
 func FuzzCompileTemplate(f *testing.F) {
-	for _, s := range []string{"", "{body}", "{timestamp}.{body}", "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{", "}", "{{body}}", "{body}{body}", "{x}"} {
+	for _, s := range []string{"", "{body}", "{timestamp}.{body}", "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{method}{url}{body}{timestamp}", "{url}{url}{body}", "{", "}", "{{body}}", "{body}{body}", "{x}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -210,6 +210,10 @@ func FuzzCompileTemplate(f *testing.F) {
 				b.WriteString("{timestamp}")
 			case partID:
 				b.WriteString("{id}")
+			case partMethod:
+				b.WriteString("{method}")
+			case partURL:
+				b.WriteString("{url}")
 			}
 		}
 		if bodies != 1 {

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/textproto"
 	"strings"
+
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Encoding is how a MAC is written on the wire.
@@ -70,6 +72,7 @@ const (
 	fmtStripe                 // "t=<ts>,v1=<hex>,v1=<hex>"
 	fmtPaddle                 // "ts=<ts>;h1=<hex>;h1=<hex>"
 	fmtToken                  // the header carries the shared secret itself
+	fmtTwilio                 // base64 HMAC-SHA1 over the URL and the sorted form parameters
 )
 
 // keyFormat is how a displayed secret becomes key bytes.
@@ -99,6 +102,7 @@ type Scheme struct {
 	tmpl      template
 	keyFormat keyFormat
 	multi     bool // the signer writes one signature per valid secret
+	urlDecode bool // HubSpot v3: decode the 12 listed escapes in {url} first
 }
 
 // Name returns the scheme's name, reported in [Result.Scheme].
@@ -156,6 +160,26 @@ func (s Scheme) IDHeader() string { return s.idHeader }
 // so [Result.Timestamp] is authenticated and a replay window can use it.
 func (s Scheme) SignsTimestamp() bool { return s.tmpl.hasTS }
 
+// NeedsURL reports whether the signed content covers the request URL (and
+// for some schemes the method): Twilio, Square, HubSpot and custom
+// templates with {url} or {method}. Such a scheme is verified with
+// [Verifier.Authenticate] and a [signature.Message] carrying the URL the
+// sender signed; [Verifier.Verify] refuses it.
+func (s Scheme) NeedsURL() bool { return s.tmpl.hasURL || s.format == fmtTwilio }
+
+// Info describes the scheme for the Guard and the CLI.
+func (s Scheme) Info() signature.Info {
+	return signature.Info{
+		Name:            s.name,
+		SignatureHeader: s.sigHeader,
+		TimestampHeader: s.tsHeader,
+		IDHeader:        s.idHeader,
+		SignsTimestamp:  s.SignsTimestamp(),
+		SignsID:         s.SignsID(),
+		NeedsURL:        s.NeedsURL(),
+	}
+}
+
 // SignsID reports whether the signed content includes the event ID. When it
 // does not (GitHub, Shopify), [Result.ID] is whatever the sender put in the
 // header: good for logs and for deduplicating honest retries, but an
@@ -190,11 +214,14 @@ type SchemeConfig struct {
 	// Optional. With {id} in the Template the ID is signed and required.
 	IDHeader string
 	// Template is the signed content: literal text plus the placeholders
-	// {body}, {timestamp} and {id}. "" means "{body}". {body} must appear
-	// exactly once; {timestamp} and {id} at most once each and only with
-	// their header configured. Examples: "{timestamp}.{body}",
-	// "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}". No other braces
-	// are allowed.
+	// {body}, {timestamp}, {id}, {method} and {url}. "" means "{body}".
+	// {body} must appear exactly once, the others at most once each;
+	// {timestamp} and {id} only with their header configured. {url} is the
+	// absolute URL the sender signed and {method} the request method (see
+	// [Scheme.NeedsURL]). Examples: "{timestamp}.{body}",
+	// "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{url}{body}".
+	// An ID followed by a literal may not contain that literal's first
+	// byte (see [Verifier.Verify]). No other braces are allowed.
 	Template string
 	// SharedToken makes a scheme in which SignatureHeader carries the
 	// secret itself (GitLab's X-Gitlab-Token and similar). It proves only

@@ -15,6 +15,8 @@ const (
 	partBody
 	partTS
 	partID
+	partMethod
+	partURL
 )
 
 type part struct {
@@ -25,8 +27,9 @@ type part struct {
 // template is the compiled signed-content layout.
 type template struct {
 	parts []part
-	hasTS bool
-	hasID bool
+	hasTS  bool
+	hasID  bool
+	hasURL bool // {url} or {method}: the signed content covers the request line
 	// idStop is the first byte of the literal that follows {id}, or 0. An
 	// ID containing it is refused: with "{id}.{timestamp}.{body}" the ID
 	// "a.1700000000.x" would let the same signed bytes be re-split into
@@ -36,7 +39,7 @@ type template struct {
 
 // compileTemplate parses src ("" means "{body}") into parts. It refuses
 // unknown placeholders, stray braces, a missing or repeated {body}, and a
-// repeated {timestamp} or {id}.
+// repeated {timestamp}, {id}, {method} or {url}.
 func compileTemplate(src string) (template, error) {
 	if src == "" {
 		src = "{body}"
@@ -77,6 +80,18 @@ func compileTemplate(src string) (template, error) {
 			}
 			t.hasID = true
 			t.parts = append(t.parts, part{kind: partID})
+		case "method", "url":
+			kind := partMethod
+			if name == "url" {
+				kind = partURL
+			}
+			for _, p := range t.parts {
+				if p.kind == kind {
+					return template{}, errors.New("template: {" + name + "} appears twice")
+				}
+			}
+			t.hasURL = true
+			t.parts = append(t.parts, part{kind: kind})
 		default:
 			return template{}, errors.New("template: unknown placeholder {" + sanitize(name) + "}")
 		}
@@ -112,7 +127,7 @@ func sanitize(s string) string {
 
 // fields are the per-delivery values a template interpolates.
 type fields struct {
-	id, ts string
+	id, ts, method, url string
 }
 
 // write streams the signed content into h, for the verifier and the signer
@@ -130,6 +145,10 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 			buf = gather(h, scratch, buf, f.ts)
 		case partID:
 			buf = gather(h, scratch, buf, f.id)
+		case partMethod:
+			buf = gather(h, scratch, buf, f.method)
+		case partURL:
+			buf = gather(h, scratch, buf, f.url)
 		case partBody:
 			if len(buf) > 0 {
 				h.Write(buf)

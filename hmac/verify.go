@@ -4,32 +4,30 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	stdhmac "crypto/hmac"
+
+	"github.com/hookguard/hookguard/rotation"
+	"github.com/hookguard/hookguard/signature"
 )
 
-// Result is what a successful verification proves.
-type Result struct {
-	// Scheme is the name of the scheme that verified the delivery.
-	Scheme string
-	// SecretID is the ID of the secret that matched: watch it during a
-	// rotation to see the old secret fall out of use before revoking it.
-	SecretID string
-	// ID is the event or delivery ID when the scheme carries one; it is
-	// authenticated only when [Scheme.SignsID] (Standard Webhooks, Svix).
-	ID string
-	// Timestamp is the signed timestamp (UTC, second precision); zero when
-	// the scheme signs none. Its freshness is the replay package's job.
-	Timestamp time.Time
-}
+// Result is what a successful verification proves; it is
+// [signature.Result], shared with the public-key schemes.
+type Result = signature.Result
 
 // Verifier checks deliveries of one scheme against a keyring. It is safe
-// for concurrent use and allocates nothing on success.
+// for concurrent use and allocates nothing on success. It implements
+// [signature.Authenticator], the interface the Guard holds for every kind
+// of scheme.
 type Verifier struct {
 	scheme Scheme
 	keys   *Keyring
+	forms  sync.Pool // *formBuf, for Twilio's form parameters
 }
+
+var _ signature.Authenticator = (*Verifier)(nil)
 
 // NewVerifier returns a verifier for scheme s with the secrets of k. The
 // keyring may be rotated while the verifier is in use. A zero Scheme or a
@@ -41,6 +39,9 @@ func NewVerifier(s Scheme, k *Keyring) *Verifier {
 // Scheme returns the scheme the verifier checks.
 func (v *Verifier) Scheme() Scheme { return v.scheme }
 
+// Info describes the verifier's scheme ([Scheme.Info]).
+func (v *Verifier) Info() signature.Info { return v.scheme.Info() }
+
 var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMismatch)
 
 // Verify checks the signature headers in h against body, trying every
@@ -48,22 +49,50 @@ var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMi
 // time. It proves authenticity and reports the signed timestamp; it does
 // not judge freshness. Errors wrap [ErrMissingHeader], [ErrMalformed] or
 // [ErrMismatch].
+//
+// A signed event ID that contains the separator following it in the
+// template (a '.' for Standard Webhooks and Svix) is refused as
+// ErrMalformed: the same signed bytes could otherwise be re-split into
+// another ID, timestamp and body.
+//
+// Schemes whose signature covers the URL ([Scheme.NeedsURL]) cannot be
+// checked from headers and body alone: Verify refuses them with
+// ErrMismatch; use [Verifier.Authenticate].
 func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
-	return v.verify(h, body, time.Time{}, false)
+	var c rotation.Clock
+	return v.verifyHeaders(h, body, &c)
 }
 
 // VerifyAt is [Verifier.Verify] with an explicit time deciding which
 // secrets are valid (NotBefore <= now < NotAfter); it is the twin for
 // injected clocks and tests.
 func (v *Verifier) VerifyAt(h Headers, body []byte, now time.Time) (Result, error) {
-	return v.verify(h, body, now, true)
+	c := rotation.At(now)
+	return v.verifyHeaders(h, body, &c)
 }
 
-func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (Result, error) {
+// Authenticate is the [signature.Authenticator] entry point: Verify for a
+// whole message, with m.URL and m.Method used by the schemes that sign
+// them. now decides which secrets are valid.
+func (v *Verifier) Authenticate(m *signature.Message, now time.Time) (Result, error) {
+	c := rotation.At(now)
+	return v.verify(m, &c)
+}
+
+func (v *Verifier) verifyHeaders(h Headers, body []byte, c *rotation.Clock) (Result, error) {
+	if v.scheme.NeedsURL() {
+		return Result{}, fmt.Errorf("%w: scheme %q signs the request URL: use Authenticate with Message.URL", ErrMismatch, v.scheme.name)
+	}
+	m := signature.Message{Header: h, Body: body}
+	return v.verify(&m, c)
+}
+
+func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, error) {
 	s := &v.scheme
 	if s.format == fmtNone || v.keys == nil {
 		return Result{}, errNotConfigured
 	}
+	h, body := m.Header, m.Body
 	sigHeader, err := header(h, s.sigHeader)
 	if err != nil {
 		return Result{}, err
@@ -80,6 +109,15 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 		}
 		res.ID, f.id = id, id
 	}
+	if s.NeedsURL() {
+		if m.URL == "" {
+			return Result{}, fmt.Errorf("%w: scheme %q signs the request URL but Message.URL is empty", ErrMismatch, s.name)
+		}
+		f.method, f.url = m.Method, m.URL
+		if s.urlDecode {
+			f.url = hubspotDecodeURL(f.url)
+		}
+	}
 
 	// Parse the signature header: a digest of the shared token, or the
 	// candidate MACs (and, for Stripe and Paddle, the timestamp).
@@ -90,7 +128,7 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 	switch s.format {
 	case fmtToken:
 		token = sha256.Sum256([]byte(sigHeader))
-	case fmtSingle:
+	case fmtSingle, fmtTwilio:
 		err = parseSingle(sigHeader, s.prefix, &set)
 	case fmtStandard:
 		err = parseStandard(sigHeader, &set)
@@ -112,13 +150,16 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 			return Result{}, err
 		}
 	}
+	if s.format == fmtTwilio {
+		return v.verifyTwilio(res, &set, m, c)
+	}
 
 	// Try every valid secret, newest first, each in constant time.
-	snap := v.keys.load()
+	keys := v.keys.entries()
 	tried := false
-	for i := range snap.entries {
-		e := &snap.entries[i]
-		if !e.usable(&now, &haveNow) {
+	for i := range keys {
+		e := &keys[i]
+		if !e.Usable(c) {
 			continue
 		}
 		tried = true
@@ -126,12 +167,12 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 		if s.format == fmtToken {
 			// SHA-256 digests compared with hmac.Equal: neither the
 			// token's content nor its length leaks.
-			ok = stdhmac.Equal(token[:], e.mat.token[:])
+			ok = stdhmac.Equal(token[:], e.Value.token[:])
 		} else {
-			st := e.mat.get(s.hash)
+			st := e.Value.get(s.hash)
 			s.tmpl.write(st.h, st.scratch[:], &f, body)
 			ok, err = set.match(st.h.Sum(st.sum[:0]))
-			e.mat.put(s.hash, st)
+			e.Value.put(s.hash, st)
 			if err != nil {
 				return Result{}, err
 			}
@@ -141,8 +182,27 @@ func (v *Verifier) verify(h Headers, body []byte, now time.Time, haveNow bool) (
 			return res, nil
 		}
 	}
-	if !tried {
-		return Result{}, ErrNoValidSecret
+	return Result{}, mismatch(tried, f.url)
+}
+
+// mismatch is the error for a well-formed request no valid secret signed.
+// For URL-covering schemes it names the URL that was used: a wrong URL
+// (behind a TLS-terminating proxy, say) is the usual cause, and the URL is
+// no secret.
+func mismatch(tried bool, url string) error {
+	switch {
+	case !tried:
+		return ErrNoValidSecret
+	case url != "":
+		return fmt.Errorf("%w: no valid secret matches the signature over URL %q; if the sender was given another URL, configure it as the public base URL", ErrMismatch, sanitizeURL(url))
 	}
-	return Result{}, fmt.Errorf("%w: no valid secret matches", ErrMismatch)
+	return fmt.Errorf("%w: no valid secret matches", ErrMismatch)
+}
+
+// sanitizeURL shortens a URL for an error message.
+func sanitizeURL(u string) string {
+	if len(u) > 256 {
+		u = u[:256] + "..."
+	}
+	return u
 }
