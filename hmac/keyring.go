@@ -87,8 +87,8 @@ func toEntry(s Secret) entry {
 type material struct {
 	key        []byte
 	allowShort bool
-	token [sha256.Size]byte // SHA-256 of the key, for shared-token schemes
-	pools [numHashes]sync.Pool
+	token      [sha256.Size]byte // SHA-256 of the key, for shared-token schemes
+	pools      [numHashes]sync.Pool
 }
 
 // hashID indexes the hashes a scheme may use.

@@ -26,7 +26,7 @@ type part struct {
 
 // template is the compiled signed-content layout.
 type template struct {
-	parts []part
+	parts  []part
 	hasTS  bool
 	hasID  bool
 	hasURL bool // {url} or {method}: the signed content covers the request line
