@@ -4,20 +4,16 @@ import (
 	stdhmac "crypto/hmac"
 	"crypto/sha512"
 	"encoding/base64"
-	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
+
+	"github.com/hookguard/hookguard/signature"
 )
 
 // maxSigs bounds the signatures one header may carry for the scheme's
 // version (v1, h1). Rotation needs two or three; more is refused.
 const maxSigs = 8
-
-// maxTimestampDigits bounds a unix timestamp: 12 digits reach year 33658,
-// and longer strings are refused before any arithmetic can overflow.
-const maxTimestampDigits = 12
 
 // b64 maps a standard base64 character, for each of the four positions of
 // a quantum, to its 6-bit value already shifted into place; 0xffffffff
@@ -264,84 +260,12 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 	return ts, nil
 }
 
-// maxMilliDigits bounds unix milliseconds the same way (year 33658).
-const maxMilliDigits = maxTimestampDigits + 3
-
-// maxRFC3339Len is the longest RFC 3339 timestamp accepted:
-// "2006-01-02T15:04:05.999999999+07:00".
-const maxRFC3339Len = 35
-
-// parseTimestamp reads a signed timestamp in format f. Unix seconds and
-// milliseconds are ASCII digits only: no sign, no leading zero (except "0"
-// itself), no spaces, at most 12 (15) digits. RFC 3339 is upper-case
-// "T" and "Z" or a numeric offset, at most nanosecond precision.
+// parseTimestamp and appendTimestamp are [signature.ParseTimestamp] and
+// [signature.AppendTimestamp].
 func parseTimestamp(s string, f TimestampFormat) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, fmt.Errorf("%w: empty timestamp", ErrMalformed)
-	}
-	switch f {
-	case RFC3339:
-		if len(s) > maxRFC3339Len || strings.Trim(s, "0123456789-:.+TZ") != "" {
-			return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
-		}
-		t, err := time.Parse(time.RFC3339Nano, s)
-		if err != nil {
-			return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
-		}
-		return t.UTC(), nil
-	case UnixMilliseconds:
-		n, err := parseDigits(s, maxMilliDigits)
-		if err != nil {
-			return time.Time{}, err
-		}
-		return time.UnixMilli(n).UTC(), nil
-	}
-	n, err := parseDigits(s, maxTimestampDigits)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return time.Unix(n, 0).UTC(), nil
+	return signature.ParseTimestamp(s, f)
 }
 
-// parseDigits reads a non-negative decimal of at most max digits with no
-// sign and no leading zero.
-func parseDigits(s string, max int) (int64, error) {
-	if len(s) > max {
-		return 0, fmt.Errorf("%w: timestamp too long", ErrMalformed)
-	}
-	if len(s) > 1 && s[0] == '0' {
-		return 0, fmt.Errorf("%w: timestamp has a leading zero", ErrMalformed)
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("%w: timestamp is not digits only", ErrMalformed)
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, nil
-}
-
-// appendTimestamp writes t in format f, the signer's inverse of
-// parseTimestamp. It refuses times before 1970 and past the digit bound.
 func appendTimestamp(dst []byte, t time.Time, f TimestampFormat) ([]byte, error) {
-	if t.IsZero() || t.Unix() < 0 {
-		return nil, errors.New("hmac: Sign needs a timestamp after 1970")
-	}
-	switch f {
-	case RFC3339:
-		return t.UTC().AppendFormat(dst, time.RFC3339Nano), nil
-	case UnixMilliseconds:
-		out := strconv.AppendInt(dst, t.UnixMilli(), 10)
-		if len(out)-len(dst) > maxMilliDigits {
-			return nil, errors.New("hmac: Sign timestamp too large")
-		}
-		return out, nil
-	}
-	out := strconv.AppendInt(dst, t.Unix(), 10)
-	if len(out)-len(dst) > maxTimestampDigits {
-		return nil, errors.New("hmac: Sign timestamp too large")
-	}
-	return out, nil
+	return signature.AppendTimestamp(dst, t, f)
 }

@@ -35,32 +35,19 @@ func (e Encoding) String() string {
 	return "Encoding(" + fmt.Sprint(int(e)) + ")"
 }
 
-// TimestampFormat is how a signed timestamp is written on the wire.
-type TimestampFormat int
+// TimestampFormat is how a signed timestamp is written on the wire; it is
+// [signature.TimestampFormat].
+type TimestampFormat = signature.TimestampFormat
 
+// The timestamp formats a [SchemeConfig] may declare.
 const (
-	// UnixSeconds is decimal seconds since 1970 (the default): digits
-	// only, no sign, no leading zero, at most 12 digits.
-	UnixSeconds TimestampFormat = iota
-	// UnixMilliseconds is decimal milliseconds since 1970 (HubSpot), with
-	// the same strictness and at most 15 digits.
-	UnixMilliseconds
-	// RFC3339 is an RFC 3339 date-time with optional fraction up to
-	// nanoseconds (Twitch: "2023-07-19T10:11:12.123456789Z").
-	RFC3339
+	// UnixSeconds: decimal seconds since 1970 (the default).
+	UnixSeconds = signature.UnixSeconds
+	// UnixMilliseconds: decimal milliseconds since 1970 (HubSpot).
+	UnixMilliseconds = signature.UnixMilliseconds
+	// RFC3339: an RFC 3339 date-time (Twitch).
+	RFC3339 = signature.RFC3339
 )
-
-func (f TimestampFormat) String() string {
-	switch f {
-	case UnixSeconds:
-		return "unix seconds"
-	case UnixMilliseconds:
-		return "unix milliseconds"
-	case RFC3339:
-		return "RFC 3339"
-	}
-	return "TimestampFormat(" + fmt.Sprint(int(f)) + ")"
-}
 
 // format is the shape of the signature header.
 type format uint8

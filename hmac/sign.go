@@ -25,7 +25,7 @@ type Signer struct {
 
 type signBuf struct {
 	out  []byte
-	ts   [maxRFC3339Len]byte
+	ts   [40]byte
 	form formBuf
 }
 
