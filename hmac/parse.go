@@ -219,8 +219,9 @@ func parseStandard(v string, set *sigSet) error {
 }
 
 // parsePairs reads "<tsKey>=<ts><sep><sigKey>=<hex>..." (Stripe: ',', t,
-// v1; Paddle: ';', ts, h1). Exactly one timestamp; other keys (Stripe's v0
-// test-mode signatures, future schemes) are skipped.
+// v1; Paddle: ';', ts, h1; PagerDuty: ',', no timestamp, v1). Exactly one
+// timestamp unless tsKey is ""; other keys (Stripe's v0 test-mode
+// signatures, future schemes) are skipped.
 func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts string, err error) {
 	seenTS := false
 	for v != "" {
@@ -239,19 +240,22 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 		}
 		key, val := item[:eq], item[eq+1:]
 		switch key {
+		case sigKey:
+			if err := set.add(val); err != nil {
+				return "", err
+			}
 		case tsKey:
+			if tsKey == "" {
+				continue
+			}
 			if seenTS {
 				return "", fmt.Errorf("%w: timestamp %q repeated", ErrMalformed, tsKey)
 			}
 			seenTS = true
 			ts = val
-		case sigKey:
-			if err := set.add(val); err != nil {
-				return "", err
-			}
 		}
 	}
-	if !seenTS {
+	if !seenTS && tsKey != "" {
 		return "", fmt.Errorf("%w: no %q timestamp", ErrMalformed, tsKey)
 	}
 	if set.n == 0 {

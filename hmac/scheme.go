@@ -60,6 +60,7 @@ const (
 	fmtPaddle                 // "ts=<ts>;h1=<hex>;h1=<hex>"
 	fmtToken                  // the header carries the shared secret itself
 	fmtTwilio                 // base64 HMAC-SHA1 over the URL and the sorted form parameters
+	fmtList                   // "v1=<hex>,v1=<hex>": PagerDuty
 )
 
 // keyFormat is how a displayed secret becomes key bytes.

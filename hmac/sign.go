@@ -182,6 +182,12 @@ func (s *Signer) sign(h http.Header, method, url, id string, ts time.Time, body 
 		case fmtPaddle:
 			out = append(out, ";h1="...)
 			out = appendMAC(out, sum, Hex)
+		case fmtList:
+			if n > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, "v1="...)
+			out = appendMAC(out, sum, Hex)
 		}
 		e.Value.put(sc.hash, st)
 		n++

@@ -136,6 +136,8 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		f.ts, err = parsePairs(sigHeader, ',', "t", "v1", &set)
 	case fmtPaddle:
 		f.ts, err = parsePairs(sigHeader, ';', "ts", "h1", &set)
+	case fmtList:
+		_, err = parsePairs(sigHeader, ',', "", "v1", &set)
 	}
 	if err != nil {
 		return Result{}, err
