@@ -2,7 +2,6 @@ package hmac
 
 import (
 	"crypto/sha256"
-	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -100,8 +99,12 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 	res := Result{Scheme: s.name}
 	var f fields
 	if s.idHeader != "" {
-		id, err := header(h, s.idHeader)
-		if err != nil && (s.tmpl.hasID || !errors.Is(err, ErrMissingHeader)) {
+		get := signature.OptionalHeaderValue
+		if s.tmpl.hasID {
+			get = signature.HeaderValue
+		}
+		id, err := get(h, s.idHeader)
+		if err != nil {
 			return Result{}, err
 		}
 		if err := s.tmpl.checkID(s.idHeader, id); err != nil {

@@ -36,6 +36,16 @@ const MaxHeaderLen = 8 << 10
 // value is an [ErrMissingHeader], one over [MaxHeaderLen] bytes an
 // [ErrMalformed]. It allocates only on error.
 func HeaderValue(h Headers, key string) (string, error) {
+	return headerValue(h, key, true)
+}
+
+// OptionalHeaderValue is [HeaderValue] for a header that may be absent:
+// an absent or empty header is "" and no error (and no allocation).
+func OptionalHeaderValue(h Headers, key string) (string, error) {
+	return headerValue(h, key, false)
+}
+
+func headerValue(h Headers, key string, required bool) (string, error) {
 	var v string
 	switch hh := h.(type) {
 	case nil:
@@ -60,6 +70,9 @@ func HeaderValue(h Headers, key string) (string, error) {
 		v = h.Get(key)
 	}
 	if v == "" {
+		if !required {
+			return "", nil
+		}
 		return "", fmt.Errorf("%w: %s", ErrMissingHeader, key)
 	}
 	if len(v) > MaxHeaderLen {
