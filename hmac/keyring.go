@@ -205,3 +205,20 @@ func (k *Keyring) Secrets() []SecretInfo {
 	}
 	return out
 }
+
+// SumSHA256 returns HMAC-SHA256(secret, data) for the secret with the
+// given ID, valid or not, without revealing the secret: handshakes that
+// answer with a MAC (Zoom's endpoint.url_validation) use the secret that
+// verified the request ([Result.SecretID]). An unknown ID is an error.
+func (k *Keyring) SumSHA256(id string, data []byte) ([]byte, error) {
+	for _, e := range k.entries() {
+		if e.ID == id {
+			st := e.Value.get(hashSHA256)
+			st.h.Write(data)
+			sum := st.h.Sum(nil)
+			e.Value.put(hashSHA256, st)
+			return sum, nil
+		}
+	}
+	return nil, fmt.Errorf("hmac: no secret with ID %q", id)
+}
