@@ -164,3 +164,15 @@ func flip(s string) string {
 	b[len(b)/2] ^= 0x01
 	return string(b)
 }
+
+// TestEveryPresetHasAVector: each preset is covered by TestVectors (and
+// with it by a negative test).
+func TestEveryPresetHasAVector(t *testing.T) {
+	have := map[string]bool{}
+	for _, v := range loadVectors(t) {
+		have[v.Scheme] = true
+	}
+	for _, s := range hmac.Presets() {
+		require.True(t, have[s.Name()], "no vector for preset %q", s.Name())
+	}
+}
