@@ -6,7 +6,6 @@ import (
 	"hash"
 	"net/http"
 	"net/url"
-	"runtime"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,35 +108,7 @@ func BenchmarkURLRatio(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			const block = 32
-			var tv, tf time.Duration
-			n := 0
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			b.ResetTimer()
-			first, second := floor, verify
-			for b.Loop() {
-				first, second = second, first
-				t0 := threadCPU()
-				for range block {
-					first()
-				}
-				t1 := threadCPU()
-				for range block {
-					second()
-				}
-				t2 := threadCPU()
-				dv, df := t1-t0, t2-t1
-				if n%(2*block) != 0 {
-					dv, df = df, dv
-				}
-				tv, tf = tv+dv, tf+df
-				n += block
-			}
-			b.ReportMetric(float64(tv.Nanoseconds())/float64(n), "verify-ns/op")
-			b.ReportMetric(float64(tf.Nanoseconds())/float64(n), "floor-ns/op")
-			b.ReportMetric(float64(tv)/float64(tf), "x-floor")
+			ratioLoop(b, floor, verify)
 		})
 	}
 }

@@ -4,10 +4,10 @@ import (
 	"crypto/sha256"
 	"fmt"
 	"strings"
+	"sync"
 
 	stdhmac "crypto/hmac"
 
-	"github.com/hookguard/hookguard/rotation"
 	"github.com/hookguard/hookguard/signature"
 )
 
@@ -56,46 +56,47 @@ func bodySHA256(url string) (sum [sha256.Size]byte, ok bool, err error) {
 	return sum, ok, nil
 }
 
-// verifyTwilio tries every valid secret over URL ‖ params and, as the
-// Twilio SDKs do, over the URL with its default port added or removed.
-func (v *Verifier) verifyTwilio(res Result, set *sigSet, m *signature.Message, c *rotation.Clock) (Result, error) {
-	b, _ := v.forms.Get().(*formBuf)
-	if b == nil {
-		b = new(formBuf)
+// twilioState is what a Twilio verification prepares once for all
+// secrets: the signed parameters and the URL's default-port variant.
+type twilioState struct {
+	b      *formBuf
+	params []byte
+	alt    urlVariant
+}
+
+// init parses m's parameters (or checks its bodySHA256) into a pooled
+// buffer that release returns.
+func (t *twilioState) init(pool *sync.Pool, m *signature.Message) error {
+	t.b, _ = pool.Get().(*formBuf)
+	if t.b == nil {
+		t.b = new(formBuf)
 	}
-	defer func() {
-		if cap(b.dec) <= maxPooledForm && cap(b.out) <= maxPooledForm {
-			v.forms.Put(b)
-		}
-	}()
-	params, err := twilioSigned(b, m.Method, m.URL, m.Body)
-	if err != nil {
-		return Result{}, err
+	var err error
+	if t.params, err = twilioSigned(t.b, m.Method, m.URL, m.Body); err != nil {
+		t.release(pool)
+		return err
 	}
-	alt := portVariant(m.URL)
-	keys := v.keys.entries()
-	tried := false
-	for i := range keys {
-		e := &keys[i]
-		if !e.Usable(c) {
-			continue
-		}
-		tried = true
-		st := e.Value.get(hashSHA1)
-		ok, err := twilioMatch(st, set, params, m.URL)
-		if err == nil && !ok && alt.ok {
-			ok, err = twilioMatch(st, set, params, alt.parts[:]...)
-		}
-		e.Value.put(hashSHA1, st)
-		if err != nil {
-			return Result{}, err
-		}
-		if ok {
-			res.SecretID = e.ID
-			return res, nil
-		}
+	t.alt = portVariant(m.URL)
+	return nil
+}
+
+func (t *twilioState) release(pool *sync.Pool) {
+	if t.b != nil && cap(t.b.dec) <= maxPooledForm && cap(t.b.out) <= maxPooledForm {
+		pool.Put(t.b)
 	}
-	return Result{}, mismatch(tried, m.URL)
+	t.b = nil
+}
+
+// match MACs URL ‖ params with the secret of mat and, as the Twilio SDKs
+// do, the URL with its default port added or removed.
+func (t *twilioState) match(mat *material, set *sigSet, url string) (bool, error) {
+	st := mat.get(hashSHA1)
+	defer mat.put(hashSHA1, st)
+	ok, err := twilioMatch(st, set, t.params, url)
+	if err == nil && !ok && t.alt.ok {
+		ok, err = twilioMatch(st, set, t.params, t.alt.parts[:]...)
+	}
+	return ok, err
 }
 
 // twilioMatch MACs the URL (given in pieces) and params with st.

@@ -155,8 +155,12 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 			return Result{}, err
 		}
 	}
+	var tw twilioState
 	if s.format == fmtTwilio {
-		return v.verifyTwilio(res, &set, m, c)
+		if err := tw.init(&v.forms, m); err != nil {
+			return Result{}, err
+		}
+		defer tw.release(&v.forms)
 	}
 
 	// Try every valid secret, newest first, each in constant time.
@@ -169,11 +173,17 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		}
 		tried = true
 		var ok bool
-		if s.format == fmtToken {
+		switch s.format {
+		case fmtToken:
 			// SHA-256 digests compared with hmac.Equal: neither the
 			// token's content nor its length leaks.
 			ok = stdhmac.Equal(token[:], e.Value.token[:])
-		} else {
+		case fmtTwilio:
+			ok, err = tw.match(e.Value, &set, m.URL)
+			if err != nil {
+				return Result{}, err
+			}
+		default:
 			st := e.Value.get(s.hash)
 			s.tmpl.write(st.h, st.scratch[:], &f, body)
 			ok, err = set.match(st.h.Sum(st.sum[:0]))
