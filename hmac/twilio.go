@@ -64,27 +64,27 @@ type twilioState struct {
 	alt    urlVariant
 }
 
-// init parses m's parameters (or checks its bodySHA256) into a pooled
-// buffer that release returns.
-func (t *twilioState) init(pool *sync.Pool, m *signature.Message) error {
-	t.b, _ = pool.Get().(*formBuf)
-	if t.b == nil {
-		t.b = new(formBuf)
+// newTwilioState parses m's parameters (or checks its bodySHA256) into a
+// pooled state that release returns to pool.
+func newTwilioState(pool *sync.Pool, m *signature.Message) (*twilioState, error) {
+	t, _ := pool.Get().(*twilioState)
+	if t == nil {
+		t = &twilioState{b: new(formBuf)}
 	}
 	var err error
 	if t.params, err = twilioSigned(t.b, m.Method, m.URL, m.Body); err != nil {
 		t.release(pool)
-		return err
+		return nil, err
 	}
 	t.alt = portVariant(m.URL)
-	return nil
+	return t, nil
 }
 
 func (t *twilioState) release(pool *sync.Pool) {
-	if t.b != nil && cap(t.b.dec) <= maxPooledForm && cap(t.b.out) <= maxPooledForm {
-		pool.Put(t.b)
+	if cap(t.b.dec) <= maxPooledForm && cap(t.b.out) <= maxPooledForm {
+		t.params, t.alt = nil, urlVariant{}
+		pool.Put(t)
 	}
-	t.b = nil
 }
 
 // match MACs URL ‖ params with the secret of mat and, as the Twilio SDKs

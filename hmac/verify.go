@@ -23,7 +23,7 @@ type Result = signature.Result
 type Verifier struct {
 	scheme Scheme
 	keys   *Keyring
-	forms  sync.Pool // *formBuf, for Twilio's form parameters
+	forms  sync.Pool // *twilioState, for Twilio's form parameters
 }
 
 var _ signature.Authenticator = (*Verifier)(nil)
@@ -99,11 +99,12 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 	res := Result{Scheme: s.name}
 	var f fields
 	if s.idHeader != "" {
-		get := signature.OptionalHeaderValue
+		var id string
 		if s.tmpl.hasID {
-			get = signature.HeaderValue
+			id, err = signature.HeaderValue(h, s.idHeader)
+		} else {
+			id, err = signature.OptionalHeaderValue(h, s.idHeader)
 		}
-		id, err := get(h, s.idHeader)
 		if err != nil {
 			return Result{}, err
 		}
@@ -155,12 +156,11 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 			return Result{}, err
 		}
 	}
-	var tw twilioState
+	var tw *twilioState
 	if s.format == fmtTwilio {
-		if err := tw.init(&v.forms, m); err != nil {
+		if tw, err = newTwilioState(&v.forms, m); err != nil {
 			return Result{}, err
 		}
-		defer tw.release(&v.forms)
 	}
 
 	// Try every valid secret, newest first, each in constant time.
@@ -180,6 +180,9 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 			ok = stdhmac.Equal(token[:], e.Value.token[:])
 		case fmtTwilio:
 			ok, err = tw.match(e.Value, &set, m.URL)
+			if err != nil || ok {
+				tw.release(&v.forms)
+			}
 			if err != nil {
 				return Result{}, err
 			}
@@ -196,6 +199,9 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 			res.SecretID = e.ID
 			return res, nil
 		}
+	}
+	if tw != nil {
+		tw.release(&v.forms)
 	}
 	return Result{}, mismatch(tried, f.url)
 }
