@@ -47,6 +47,8 @@ func (g *Guard) log(o *Observation, v *Verdict) {
 		}
 	case ReasonDuplicate:
 		level, msg = slog.LevelInfo, "hookguard: duplicate delivery, already processed"
+	case ReasonHandshake:
+		level, msg = slog.LevelInfo, "hookguard: handshake answered"
 	case ReasonRateLimited, ReasonInFlight:
 		level = slog.LevelInfo
 	case ReasonStoreUnavailable:
