@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/hookguard/hookguard/handshake"
 	"github.com/hookguard/hookguard/replay"
@@ -75,9 +74,9 @@ func (g *Guard) verifySignature(v *Verdict) error {
 		}
 		v.msg.Method, v.msg.URL = v.method, u
 	}
-	t0 := time.Now()
+	t0 := g.stamp()
 	res, err := v.auth.Authenticate(&v.msg, v.now)
-	v.verify = time.Since(t0)
+	v.verify = since(t0)
 	if err != nil {
 		if r := ReasonFor(err); r == ReasonStoreUnavailable || r == ReasonAccepted {
 			// An error the scheme does not classify is still a refusal of the input.

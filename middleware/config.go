@@ -166,6 +166,11 @@ func (c *Config) validate() error {
 	case c.Keyring == nil:
 		errs = append(errs, errors.New("a Keyring is required"))
 	}
+	if c.Allow != nil {
+		if p, whole := c.Allow.Load().WholeFamily(); whole {
+			errs = append(errs, fmt.Errorf("Allow covers every address of a family (%v): it would allow everyone; leave Allow nil for that", p))
+		}
+	}
 	if c.PublicURL != "" {
 		if err := signature.CheckBaseURL(c.PublicURL); err != nil {
 			errs = append(errs, fmt.Errorf("PublicURL: %w", err))

@@ -5,7 +5,6 @@ import (
 	"net/http"
 	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
@@ -21,6 +20,7 @@ type Guard struct {
 	info     signature.Info          // auth.Info()
 	resolver ipallow.Resolver
 	deny     atomic.Pointer[http.Handler]
+	timed    bool // an Observer or a Logger reads each delivery's outcome and durations
 }
 
 // New validates c once, applies the defaults of its zero fields and returns
@@ -47,6 +47,7 @@ func New(c Config) (*Guard, error) {
 	if g.auth != nil {
 		g.info = g.auth.Info()
 	}
+	g.timed = c.Observer != nil || c.Logger != nil
 	return g, nil
 }
 
@@ -133,10 +134,10 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.req.Body, s.req.ContentLength, s.req.TransferEncoding = &s.rb, int64(len(v.body)), nil
 	s.rw.w = w
 	v.ctx = &s.hctx // the Observer and Logger see the handler's context
-	handlerStart := time.Now()
+	handlerStart := g.stamp()
 	returned := false
 	defer func() {
-		v.handler = time.Since(handlerStart)
+		v.handler = since(handlerStart)
 		if !returned {
 			// A panic: release the claim so a retry is processed; the panic
 			// goes on to the server (or the caller's recoverer).
@@ -145,7 +146,7 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	h.next.ServeHTTP(&s.rw, &s.req)
 	returned = true
-	v.handler = time.Since(handlerStart)
+	v.handler = since(handlerStart)
 	_ = v.Done(s.rw.Status())
 }
 

@@ -40,6 +40,10 @@ func TestNewValidates(t *testing.T) {
 		{"keep shorter than wide window", Config{Scheme: hmac.Stripe, Keyring: k, Window: replay.Window{Past: 80 * time.Hour}}},
 		{"lease longer than keep", Config{Scheme: hmac.Stripe, Keyring: k, Lease: time.Hour, Keep: 30 * time.Minute}},
 		{"bad client IP header", Config{Scheme: hmac.Stripe, Keyring: k, ClientIPHeader: "X Bad"}},
+		{"allow list of a whole family", Config{Scheme: hmac.Stripe, Keyring: k, Allow: ipallow.MustParse("0.0.0.0/1, 128.0.0.0/1")}},
+		{"trusted proxies of a whole family", Config{Scheme: hmac.Stripe, Keyring: k, TrustedProxies: ipallow.MustParse("::/1, 8000::/1")}},
+		{"Authenticator and Scheme", Config{Scheme: hmac.Stripe, Keyring: k, Authenticator: hmac.NewVerifier(hmac.Stripe, k)}},
+		{"bad PublicURL", Config{Scheme: hmac.Twilio, Keyring: k, PublicURL: "ftp://x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"time"
 
 	"github.com/hookguard/hookguard/handshake"
 	"github.com/hookguard/hookguard/ipallow"
@@ -25,7 +24,7 @@ func (g *Guard) start(v *Verdict, ctx context.Context) {
 	v.g, v.ctx = g, ctx
 	v.auth, v.info, v.ns = g.auth, g.info, g.cfg.Source
 	v.Event.Scheme = g.cfg.name()
-	v.start = time.Now()
+	v.start = g.stamp()
 	v.now = g.cfg.Now()
 }
 
@@ -153,8 +152,8 @@ func (g *Guard) takeToken(v *Verdict) error {
 
 // claim claims the event's keys in the replay store: all of them, or none.
 func (g *Guard) claim(v *Verdict) error {
-	t0 := time.Now()
-	defer func() { v.claim = time.Since(t0) }()
+	t0 := g.stamp()
+	defer func() { v.claim = since(t0) }()
 	for _, key := range v.keys {
 		if key == "" {
 			continue
