@@ -15,8 +15,8 @@ import (
 func (g *Guard) pickTenant(v *Verdict) error {
 	req := &Request{
 		RemoteAddr: v.remoteAddr, TLS: v.tls,
-		Method: v.method, Host: v.host, RequestURI: v.requestURI,
-		Header: v.header, PathValue: v.pathValue,
+		Method: v.msg.Method, Host: v.host, RequestURI: v.requestURI,
+		Header: v.msg.Header, PathValue: v.pathValue,
 	}
 	if req.PathValue == nil {
 		req.PathValue = func(string) string { return "" }
@@ -28,16 +28,17 @@ func (g *Guard) pickTenant(v *Verdict) error {
 	case t.Name == "" || t.Authenticator == nil:
 		return fmt.Errorf("%w: tenant without a name or an Authenticator", signature.ErrMismatch)
 	}
-	v.auth, v.info = t.Authenticator, t.Authenticator.Info()
+	info := t.Authenticator.Info()
+	v.auth, v.signsID, v.needsURL = t.Authenticator, info.SignsID, info.NeedsURL
 	v.ns = replay.Key(g.cfg.Source, t.Name)
-	v.Event.Tenant, v.Event.Scheme = t.Name, v.info.Name
+	v.Event.Tenant, v.Event.Scheme = t.Name, info.Name
 	return nil
 }
 
 // answerHandshake asks the Responder whether the delivery is a handshake;
 // if so, its answer ends the request path (errHandshake).
 func (g *Guard) answerHandshake(v *Verdict, hs handshake.Responder) error {
-	req := &handshake.Request{Method: v.method, Header: v.header, Body: v.body}
+	req := &handshake.Request{Method: v.msg.Method, Header: v.msg.Header, Body: v.msg.Body}
 	if _, q, ok := strings.Cut(v.requestURI, "?"); ok {
 		req.RawQuery = q
 	}
@@ -55,24 +56,24 @@ func (g *Guard) answerHandshake(v *Verdict, hs handshake.Responder) error {
 	case !ok:
 		return nil
 	}
-	v.handshake = resp
+	v.handshake = &resp
 	return errHandshake
 }
 
 // verifySignature verifies the signature against every currently valid
 // key and derives the event ID.
 func (g *Guard) verifySignature(v *Verdict) error {
-	h := v.header
+	h := v.msg.Header
 	if h == nil {
 		h = http.Header(nil)
+		v.msg.Header = h
 	}
-	v.msg = signature.Message{Header: h, Body: v.body}
-	if v.info.NeedsURL {
+	if v.needsURL {
 		u, err := g.signedURL(v)
 		if err != nil {
 			return err
 		}
-		v.msg.Method, v.msg.URL = v.method, u
+		v.msg.URL = u
 	}
 	t0 := g.stamp()
 	res, err := v.auth.Authenticate(&v.msg, v.now)
@@ -86,9 +87,9 @@ func (g *Guard) verifySignature(v *Verdict) error {
 	}
 	eventID := g.cfg.EventID
 	if eventID == nil {
-		eventID = defaultEventID(v.info.SignsID)
+		eventID = defaultEventID(v.signsID)
 	}
-	id, err := eventID(res, h, v.body)
+	id, err := eventID(res, h, v.msg.Body)
 	switch {
 	case err != nil && ReasonFor(err) != ReasonMalformed:
 		return fmt.Errorf("%w: event ID: %w", errMalformed, err)
@@ -103,8 +104,8 @@ func (g *Guard) verifySignature(v *Verdict) error {
 		ev.Scheme = res.Scheme
 	}
 	v.keys[0] = ev.Key
-	if !v.info.SignsID {
-		if cid, _ := ContentEventID(res, h, v.body); cid != id {
+	if !v.signsID {
+		if cid, _ := ContentEventID(res, h, v.msg.Body); cid != id {
 			v.keys[1] = replay.Key(v.ns, cid)
 		}
 	}

@@ -19,7 +19,11 @@ const maxPrealloc = 64 << 10
 // the cap is refused before reading, and at most max+1 bytes are ever read.
 // A *http.MaxBytesError from an outer reader is errTooLarge as well; any
 // other read error is malformed.
-func readCapped(r io.Reader, contentLength, max int64) ([]byte, error) {
+//
+// probe is one byte of scratch space owned by the caller (a field of the
+// delivery's state, so that reading into it through the io.Reader
+// interface allocates nothing).
+func readCapped(r io.Reader, contentLength, max int64, probe []byte) ([]byte, error) {
 	if contentLength > max {
 		return nil, fmt.Errorf("%w: Content-Length %d over %d", errTooLarge, contentLength, max)
 	}
@@ -32,18 +36,22 @@ func readCapped(r io.Reader, contentLength, max int64) ([]byte, error) {
 	}
 	var buf []byte
 	if contentLength > 0 {
-		buf = make([]byte, 0, min(contentLength+1, maxPrealloc))
+		buf = make([]byte, 0, min(contentLength, maxPrealloc))
 	}
 	for {
+		var n int
+		var err error
 		if len(buf) == cap(buf) {
-			buf = append(buf, 0)[:len(buf)]
+			// Full: the body may end here (the usual case, sized from
+			// Content-Length), so probe before growing the buffer.
+			if n, err = r.Read(probe[:1]); n > 0 {
+				buf = append(buf, probe[0])
+			}
+		} else {
+			end := min(int64(cap(buf)), limit)
+			n, err = r.Read(buf[len(buf):end])
+			buf = buf[:len(buf)+n]
 		}
-		end := int64(cap(buf))
-		if end > limit {
-			end = limit
-		}
-		n, err := r.Read(buf[len(buf):end])
-		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > max {
 			return nil, fmt.Errorf("%w: over %d bytes", errTooLarge, max)
 		}

@@ -18,7 +18,7 @@ func TestReadCappedDoesNotTrustContentLengthForAllocation(t *testing.T) {
 		b.ReportAllocs()
 		for range b.N {
 			r := io.MultiReader(strings.NewReader("0123456789"), errReader{io.ErrUnexpectedEOF})
-			_, err = readCapped(r, max, max)
+			_, err = readCapped(r, max, max, make([]byte, 1))
 		}
 	}).AllocedBytesPerOp()
 	if !errors.Is(err, errMalformed) {

@@ -43,15 +43,15 @@ func (g *Guard) Check(ctx context.Context, req Request) *Verdict {
 	v := &Verdict{}
 	g.start(v, ctx)
 	v.remoteAddr, v.tls = req.RemoteAddr, req.TLS
-	v.method, v.host, v.requestURI = req.Method, req.Host, req.RequestURI
+	v.msg.Method, v.host, v.requestURI = req.Method, req.Host, req.RequestURI
 	v.pathValue = req.PathValue
 	switch h := req.Header.(type) {
 	case http.Header:
-		v.header, v.lines = h, h
+		v.msg.Header, v.lines = h, h
 	case nil:
-		v.header, v.lines = http.Header(nil), http.Header(nil)
+		v.msg.Header, v.lines = http.Header(nil), http.Header(nil)
 	default:
-		v.header, v.lines = h, firstLines{h}
+		v.msg.Header, v.lines = h, firstLines{h}
 		if hv, ok := h.(ipallow.HeaderValues); ok {
 			v.lines = hv
 		}
@@ -61,7 +61,7 @@ func (g *Guard) Check(ctx context.Context, req Request) *Verdict {
 		if int64(len(req.Body)) > g.cfg.MaxBody {
 			err = fmt.Errorf("%w: %d bytes over %d", errTooLarge, len(req.Body), g.cfg.MaxBody)
 		} else {
-			v.body = req.Body
+			v.msg.Body = req.Body
 			err = g.after(v)
 		}
 	}

@@ -107,17 +107,17 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v := &s.Verdict
 	g.start(v, r.Context())
 	v.remoteAddr, v.tls = r.RemoteAddr, r.TLS != nil
-	v.method, v.host, v.requestURI = r.Method, r.Host, r.RequestURI
+	v.msg.Method, v.host, v.requestURI = r.Method, r.Host, r.RequestURI
 	if !strings.HasPrefix(v.requestURI, "/") && r.URL != nil {
 		v.requestURI = r.URL.RequestURI() // absolute form or a hand-built request: the origin form
 	}
 	if g.cfg.Tenant != nil {
 		v.pathValue = r.PathValue
 	}
-	v.header, v.lines = r.Header, r.Header
+	v.msg.Header, v.lines = r.Header, r.Header
 	err := g.before(v)
 	if err == nil {
-		v.body, err = readCapped(r.Body, r.ContentLength, g.cfg.MaxBody)
+		v.msg.Body, err = readCapped(r.Body, r.ContentLength, g.cfg.MaxBody, v.probe[:])
 		if err == nil {
 			err = g.after(v)
 		}
@@ -130,8 +130,8 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	s.hctx = guardContext{Context: r.Context(), ev: &v.Event}
 	s.req = *r.WithContext(&s.hctx)
-	s.rb.Reset(v.body)
-	s.req.Body, s.req.ContentLength, s.req.TransferEncoding = &s.rb, int64(len(v.body)), nil
+	s.rb.Reset(v.msg.Body)
+	s.req.Body, s.req.ContentLength, s.req.TransferEncoding = &s.rb, int64(len(v.msg.Body)), nil
 	s.rw.w = w
 	v.ctx = &s.hctx // the Observer and Logger see the handler's context
 	handlerStart := g.stamp()

@@ -22,7 +22,7 @@ import (
 // start prepares v for a delivery on ctx.
 func (g *Guard) start(v *Verdict, ctx context.Context) {
 	v.g, v.ctx = g, ctx
-	v.auth, v.info, v.ns = g.auth, g.info, g.cfg.Source
+	v.auth, v.signsID, v.needsURL, v.ns = g.auth, g.info.SignsID, g.info.NeedsURL, g.cfg.Source
 	v.Event.Scheme = g.cfg.name()
 	v.start = g.stamp()
 	v.now = g.cfg.Now()
@@ -132,7 +132,7 @@ func (g *Guard) takeToken(v *Verdict) error {
 	var key string
 	switch {
 	case g.cfg.RateKey != nil:
-		key = g.cfg.RateKey(v.Event.ClientIP, v.header)
+		key = g.cfg.RateKey(v.Event.ClientIP, v.msg.Header)
 	case v.Event.ClientIP.IsValid():
 		key = ratelimit.IPKey(v.Event.ClientIP, 0, 64)
 	default:
@@ -143,7 +143,8 @@ func (g *Guard) takeToken(v *Verdict) error {
 		return nil
 	}
 	if err == nil || errors.Is(err, ratelimit.ErrLimited) {
-		v.decision, v.limited = d, true
+		refusal := d
+		v.decision = &refusal
 		v.RetryAfter = d.RetryAfter
 		return ratelimit.ErrLimited
 	}

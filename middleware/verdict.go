@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/hookguard/hookguard/handshake"
-	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/signature"
@@ -38,24 +37,24 @@ type Verdict struct {
 	det detached        // ctx without its cancellation, for settle
 
 	// The delivery as the checks see it.
-	remoteAddr, method, host, requestURI string
-	pathValue                            func(string) string
-	tls                                  bool
-	header                               hmac.Headers         // for the verifier and RateKey
-	lines                                ipallow.HeaderValues // for the resolver
-	body                                 []byte
-	now                                  time.Time // Config.Now, read once
+	// msg holds the method, headers and body (and, for schemes that sign
+	// it, the URL) for the authenticator, RateKey and handshakes.
+	remoteAddr, host, requestURI string
+	pathValue                    func(string) string
+	tls                          bool
+	lines                        ipallow.HeaderValues // for the resolver
+	now                          time.Time            // Config.Now, read once
+	probe                        [1]byte              // scratch space for readCapped
 
+	msg       signature.Message       // see above
 	auth      signature.Authenticator // the delivery's: Config's or its tenant's
-	info      signature.Info          // auth.Info()
 	ns        string                  // replay namespace: Config.Source, or it and the tenant
-	msg       signature.Message       // what auth checks
-	handshake handshake.Response      // the answer when Reason is ReasonHandshake
+	handshake *handshake.Response     // the answer when Reason is ReasonHandshake
+	decision  *ratelimit.Decision     // a rate-limit refusal, described in headers
 
-	decision    ratelimit.Decision
-	limited     bool // decision holds a refusal to describe in headers
-	plainDirect bool // TLS refused on a direct plaintext connection: 421
-	verified    bool
+	signsID, needsURL bool // auth.Info()'s
+	plainDirect       bool // TLS refused on a direct plaintext connection: 421
+	verified          bool
 
 	keys     [2]string // claimed replay keys: the event's, and its content's (see EventIDFunc)
 	claimed  int       // how many of keys are claimed
@@ -103,8 +102,8 @@ func (v *Verdict) setHeaders(h http.Header) {
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Cache-Control", "no-store")
 	switch {
-	case v.limited && v.Reason == ReasonRateLimited:
-		ratelimit.WriteHeaders(h, v.decision)
+	case v.decision != nil && v.Reason == ReasonRateLimited:
+		ratelimit.WriteHeaders(h, *v.decision)
 		if h.Get("Retry-After") == "" {
 			h.Set("Retry-After", retryAfter(v.RetryAfter))
 		}
