@@ -6,7 +6,10 @@
 #   make bench   the benchmark suite; writes BENCHMARKS.md
 #
 # Every module of the repository is listed here; each has its own go.mod.
-MODULES      := . redisstore examples/frameworks benchmarks
+MODULES      := . redisstore benchmarks
+# Framework adapters and metrics: one module each, so a user pulls only one.
+OPS_MODULES  := adapters/chi adapters/gin adapters/echo adapters/fiber
+MODULES      += $(OPS_MODULES)
 GO           ?= go
 FUZZTIME     ?= 10s
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
