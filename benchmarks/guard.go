@@ -32,7 +32,7 @@ func NewGuard(allow string, n int) (g *middleware.Guard, err error) {
 		Keyring: kr,
 		Allow:   list,
 		Limiter: ratelimit.NewMemory(rate.Limit(budget), budget, 1024),
-		Replay:  replay.NewMemory(max(budget, middleware.DefaultReplayCapacity)),
+		Replay:  replay.NewMemory(max(budget, replay.DefaultCapacity)),
 	})
 }
 

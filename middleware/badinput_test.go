@@ -214,27 +214,57 @@ func TestGoodEdges(t *testing.T) {
 }
 
 // TestDefaultEventIDWithoutSignedID: a scheme whose ID header is not signed
-// (GitHub) dedups by body hash, so a resent capture under a new delivery ID
-// is a duplicate.
+// (GitHub) dedups by the ID and by the signed content: the sender's retry
+// and a capture resent under a new delivery ID are duplicates, a new event
+// is processed under its own ID.
 func TestDefaultEventIDWithoutSignedID(t *testing.T) {
 	k := testKeyring(t)
 	g, err := New(Config{Scheme: hmac.GitHub, Keyring: k, Now: func() time.Time { return testNow }})
 	require.NoError(t, err)
 	h := newCounter()
 	handler := g.Handler(h)
-	body := []byte(`{"action":"opened"}`)
-	send := func(delivery string) *httptest.ResponseRecorder {
-		r := httptest.NewRequest(http.MethodPost, "/gh", bytes.NewReader(body))
-		require.NoError(t, hmac.NewSigner(hmac.GitHub, k).Sign(r.Header, delivery, testNow, body))
-		return serve(handler, r)
+	send := func(delivery, body string) string {
+		r := httptest.NewRequest(http.MethodPost, "/gh", strings.NewReader(body))
+		require.NoError(t, hmac.NewSigner(hmac.GitHub, k).Sign(r.Header, delivery, testNow, []byte(body)))
+		w := serve(handler, r)
+		require.Equal(t, 200, w.Code)
+		return reasonOf(w)
 	}
-	assert.Equal(t, 200, send("d-1").Code)
-	w := send("d-2-forged")
-	assert.Equal(t, "duplicate", reasonOf(w))
-	assert.EqualValues(t, 1, h.total.Load())
-	for id := range h.calls {
-		assert.True(t, strings.HasPrefix(id, "sha256:"), id)
+	assert.Equal(t, "", send("d-1", `{"action":"opened"}`))
+	assert.Equal(t, "duplicate", send("d-1", `{"action":"opened"}`), "the sender's retry")
+	assert.Equal(t, "duplicate", send("d-2-forged", `{"action":"opened"}`), "a capture under a new ID")
+	assert.Equal(t, "", send("d-3", `{"action":"closed"}`), "a new event")
+	assert.Equal(t, map[string]int{"d-1": 1, "d-3": 1}, h.calls)
+}
+
+// TestDistinctEventsSameBody: with a custom format whose ID header is not
+// signed but whose timestamp is, two distinct events with byte-identical
+// bodies (a heartbeat, say) sent at different times are both processed; the
+// same delivery resent under a new ID is still a duplicate.
+func TestDistinctEventsSameBody(t *testing.T) {
+	scheme, err := hmac.NewScheme(hmac.SchemeConfig{
+		Name: "chekt", SignatureHeader: "X-Signature", TimestampHeader: "X-Timestamp",
+		IDHeader: "X-Chekt-Event-Id", Template: "{timestamp}.{body}",
+	})
+	require.NoError(t, err)
+	k := testKeyring(t)
+	g, err := New(Config{Scheme: scheme, Keyring: k, Now: func() time.Time { return testNow }})
+	require.NoError(t, err)
+	h := newCounter()
+	handler := g.Handler(h)
+	body := []byte(`{"type":"heartbeat"}`)
+	send := func(id string, ts time.Time) string {
+		r := httptest.NewRequest(http.MethodPost, "/chekt", bytes.NewReader(body))
+		require.NoError(t, hmac.NewSigner(scheme, k).Sign(r.Header, id, ts, body))
+		w := serve(handler, r)
+		require.Equal(t, 200, w.Code)
+		return reasonOf(w)
 	}
+	assert.Equal(t, "", send("e-1", testNow.Add(-time.Minute)))
+	assert.Equal(t, "", send("e-2", testNow), "a distinct event with the same body")
+	assert.Equal(t, "duplicate", send("e-3", testNow), "e-2 resent under a new ID")
+	assert.Equal(t, "duplicate", send("e-1", testNow.Add(-time.Minute)), "e-1's retry")
+	assert.Equal(t, map[string]int{"e-1": 1, "e-2": 1}, h.calls)
 }
 
 // countingStore counts every call to the store it wraps.

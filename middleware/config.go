@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"net/netip"
 	"time"
 
@@ -15,14 +14,16 @@ import (
 	"github.com/hookguard/hookguard/replay"
 )
 
-// Defaults applied by New to zero Config fields.
+// Defaults applied by New to zero Config fields, besides replay's
+// DefaultLease, DefaultKeep and DefaultCapacity.
 const (
-	DefaultMaxBody        = 1 << 20          // 1 MiB
-	DefaultLease          = 60 * time.Second // longer than provider timeouts (10–30 s)
-	DefaultKeep           = 72 * time.Hour   // Stripe retries for up to 3 days
-	DefaultRetryAfter     = 30 * time.Second // Retry-After of a 503 store_unavailable
-	DefaultReplayCapacity = 100_000          // IDs in the default in-memory replay store
+	DefaultMaxBody    = 1 << 20          // 1 MiB
+	DefaultRetryAfter = 30 * time.Second // Retry-After of a 503 store_unavailable
 )
+
+// AllowSource yields the client-IP allow list currently in force. A fixed
+// *ipallow.List and a hot-swappable *ipallow.Holder both provide it.
+type AllowSource interface{ Load() *ipallow.List }
 
 // Config configures a Guard. The zero value of every field except Scheme and
 // Keyring is a documented default; New validates the whole once and never per
@@ -39,59 +40,57 @@ type Config struct {
 	// A scheme that signs no timestamp (GitHub, Shopify) skips the window; its
 	// replays are stopped by the replay store alone, for Keep.
 	Window replay.Window
-	// Replay records event IDs. nil: replay.NewMemory(DefaultReplayCapacity),
-	// private to this Guard (use a shared store such as Redis with replicas).
+	// Replay records event IDs. nil: replay.NewMemory(replay.DefaultCapacity),
+	// private to this Guard (replicas need a shared store such as Redis).
 	Replay replay.Store
-	// Allow is the initial client-IP allow list. nil: every address. Swap it
-	// while serving with SetAllowList.
-	Allow *ipallow.List
+	// Allow is the client-IP allow list: an *ipallow.List, or an
+	// *ipallow.Holder to swap it while serving. nil (or a nil list): every
+	// address.
+	Allow AllowSource
 	// Limiter rate-limits deliveries by RateKey. nil: no rate limit. The
-	// RateLimit response fields go with 429 refusals only, keeping the
-	// accepted path free of header writes.
+	// RateLimit response fields go with 429 refusals only.
 	Limiter ratelimit.Limiter
 	// MaxBody caps the body in bytes. 0: DefaultMaxBody (1 MiB). Negative is
 	// an error.
 	MaxBody int64
-	// Now is the clock for the timestamp window and secret validity, read
-	// once per delivery. nil: time.Now; that one reading then also serves
-	// a Replay or Limiter that is the packages' memory store made without
-	// a clock of its own (replay.Memory.ClaimAt and CompleteAt,
-	// ratelimit.Memory.TakeAt), which would otherwise read the same clock
-	// again.
+	// Now is the clock for the timestamp window, secret validity and the
+	// lease check of Verdict.Done, read once per delivery. nil: time.Now.
+	// Stores and limiters read their own clocks.
 	Now func() time.Time
-	// Logger receives one record per decision: refusals at Warn (store
-	// failures at Error, duplicates and rate limiting at Info), acceptances at
-	// Debug. Records carry reason, client IP, scheme and event ID, never a
-	// secret, a signature or a body. nil: silent.
+	// Logger receives one record per delivery: refusals at Warn (store
+	// failures at Error, duplicates and rate limiting at Info), accepted
+	// deliveries at Debug once their handler returned. Records carry the
+	// reason, the error's text, client IP, scheme and event ID; never a
+	// secret, a signature, an expected MAC or a body. nil: silent.
 	Logger *slog.Logger
 
-	// TrustedProxies are the peers whose forwarding headers (ClientIPHeader,
-	// X-Forwarded-Proto) are believed. nil: none, the client is RemoteAddr.
+	// TrustedProxies are the peers whose forwarding headers are believed:
+	// ClientIPHeader for the client address and, with RequireTLS, the
+	// protocol of the same family (Forwarded's proto, or
+	// X-Forwarded-Proto with X-Forwarded-For and X-Real-IP). nil: none,
+	// the client is RemoteAddr.
 	TrustedProxies *ipallow.List
 	// ClientIPHeader is the forwarding header walked right to left across
 	// TrustedProxies: "X-Forwarded-For" (default), "Forwarded" (RFC 7239) or
 	// "X-Real-IP"; see ipallow.Resolver.
 	ClientIPHeader string
 	// RequireTLS refuses deliveries that did not arrive over TLS, directly or
-	// as reported by a trusted proxy in X-Forwarded-Proto: https.
+	// as reported by a trusted proxy (see TrustedProxies).
 	RequireTLS bool
 
 	// EventID extracts the event ID used for deduplication from a verified
-	// delivery. nil: DefaultEventID(Scheme): the scheme's ID when the
-	// signature covers it, otherwise a hash of the scheme name and the body.
+	// delivery. nil: DefaultEventID(Scheme).
 	EventID EventIDFunc
 	// Source namespaces replay keys (replay.Key(Source, id)) so two providers
 	// or apps sharing a store cannot collide. "": the scheme's name.
 	Source string
 	// Lease is how long a claimed event stays in flight before another
-	// delivery of it may run. 0: DefaultLease (60 s).
+	// delivery of it may run. 0: replay.DefaultLease (60 s).
 	Lease time.Duration
-	// Keep is how long a processed event ID is remembered. 0: DefaultKeep
-	// (72 h). It must cover Window.Past+Window.Future, or a captured delivery
-	// could be replayed inside the window after its ID was forgotten. It
-	// counts from the handler's success, or from the delivery's clock
-	// reading when the Guard hands its clock to the memory store (see Now):
-	// either outlasts the window that reading was checked against.
+	// Keep is how long a processed event ID is remembered, from the
+	// handler's success. 0: replay.DefaultKeep (72 h). It must cover
+	// Window.Past+Window.Future, or a captured delivery could be replayed
+	// inside the window after its ID was forgotten.
 	Keep time.Duration
 	// StoreTimeout bounds Complete and Release, which run after the handler
 	// on a context that keeps the request's values but not its cancellation
@@ -105,24 +104,14 @@ type Config struct {
 	// RateKey returns the rate-limit key of a delivery. nil: the client IP,
 	// IPv4 by address and IPv6 by /64 (ratelimit.IPKey(ip, 0, 64)).
 	RateKey func(clientIP netip.Addr, h hmac.Headers) string
-	// Observer is called synchronously once per decision with its fixed reason
-	// code, and on acceptance the SecretID that matched. Keep it fast. nil: none.
+	// Observer is called synchronously exactly once per delivery with its
+	// final Observation (see there). Keep it fast. nil: none.
 	Observer func(ctx context.Context, o Observation)
 	// FailOpen lets deliveries through when the replay store or the limiter
 	// fails (no deduplication / no limit for that request) instead of answering
 	// 503. Off by default: fail closed, the sender retries later.
 	FailOpen bool
-	// Deny replaces the default refusal response (a terse JSON body); it runs
-	// with DenialFrom(r.Context()) set and Retry-After/RateLimit headers
-	// already in w.Header(). nil: the default. See also SetDenyHandler.
-	Deny http.Handler
 }
-
-// EventIDFunc extracts the event ID of a delivery whose signature verified.
-// It must derive the ID from signed content only, or an attacker could replay
-// a captured delivery under a new ID. An error or an empty ID refuses the
-// delivery as malformed (400).
-type EventIDFunc func(res hmac.Result, h hmac.Headers, body []byte) (string, error)
 
 // validate checks c and fills in defaults.
 func (c *Config) validate() error {
@@ -159,16 +148,16 @@ func (c *Config) validate() error {
 		c.MaxBody = DefaultMaxBody
 	}
 	if c.Lease == 0 {
-		c.Lease = DefaultLease
+		c.Lease = replay.DefaultLease
 	}
 	if c.Keep == 0 {
-		c.Keep = DefaultKeep
+		c.Keep = replay.DefaultKeep
 	}
 	if c.RetryAfter == 0 {
 		c.RetryAfter = DefaultRetryAfter
 	}
-	if past, future := windowSide(c.Window.Past), windowSide(c.Window.Future); c.Keep < past+future {
-		return fmt.Errorf("middleware: invalid Config: Keep %v is shorter than the window (%v past + %v future): a replay inside the window would pass", c.Keep, past, future)
+	if span := c.Window.Span(); c.Keep < span {
+		return fmt.Errorf("middleware: invalid Config: Keep %v is shorter than the window (%v): a replay inside the window would pass", c.Keep, span)
 	}
 	if c.Lease > c.Keep {
 		return fmt.Errorf("middleware: invalid Config: Lease %v is longer than Keep %v", c.Lease, c.Keep)
@@ -183,18 +172,7 @@ func (c *Config) validate() error {
 		c.EventID = DefaultEventID(c.Scheme)
 	}
 	if c.Replay == nil {
-		c.Replay = replay.NewMemory(DefaultReplayCapacity)
+		c.Replay = replay.NewMemory(replay.DefaultCapacity)
 	}
 	return nil
-}
-
-// windowSide is the effective tolerance of one side of a replay.Window.
-func windowSide(d time.Duration) time.Duration {
-	switch {
-	case d == 0:
-		return replay.DefaultWindow
-	case d < 0:
-		return 0
-	}
-	return d
 }

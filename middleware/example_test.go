@@ -70,44 +70,38 @@ func Example() {
 	// 401 {"error":"bad_signature"}
 }
 
-// A hand-composed chain: the single layers of a Guard, in the Guard's order,
-// as func(http.Handler) http.Handler middlewares (the shape chi's Use and
-// alice.New take). Here the chain leaves out the rate limit.
-func ExampleGuard_VerifySignature() {
+// GitHub signs the body but not its X-GitHub-Delivery ID. The Guard
+// deduplicates by that ID and by the signed content, so a sender's retry
+// and a capture replayed under a new ID are both duplicates, while a new
+// event is processed.
+func Example_unsignedEventID() {
 	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
-	now := time.Unix(1_700_000_000, 0)
-	guard, err := middleware.New(middleware.Config{
-		Scheme:  hmac.GitHub,
-		Keyring: keyring,
-		MaxBody: 64 << 10,
-		Now:     func() time.Time { return now },
-	})
+	guard, err := middleware.New(middleware.Config{Scheme: hmac.GitHub, Keyring: keyring})
 	if err != nil {
 		log.Fatal(err)
 	}
-	var handler http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	handler := guard.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev, _ := middleware.EventFrom(r.Context())
-		fmt.Println("processing", ev.Scheme, "event", ev.ID[:15])
-	})
-	chain := []func(http.Handler) http.Handler{
-		guard.AllowIP, guard.LimitBody, guard.VerifySignature, guard.CheckWindow, guard.Deduplicate,
-	}
-	for i := len(chain) - 1; i >= 0; i-- {
-		handler = chain[i](handler)
-	}
-
-	body := []byte(`{"action":"opened","number":42}`)
-	for range 2 {
-		req := httptest.NewRequest(http.MethodPost, "/github", bytes.NewReader(body))
-		_ = hmac.NewSigner(hmac.GitHub, keyring).Sign(req.Header, "", now, body)
+		fmt.Println("processing delivery", ev.ID)
+	}))
+	send := func(delivery, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/github", strings.NewReader(body))
+		_ = hmac.NewSigner(hmac.GitHub, keyring).Sign(req.Header, delivery, time.Now(), []byte(body))
 		rec := httptest.NewRecorder()
 		handler.ServeHTTP(rec, req)
 		fmt.Println(strings.TrimSpace(fmt.Sprint(rec.Code, " ", rec.Body.String())))
 	}
+	send("d-1", `{"action":"opened","number":42}`)
+	send("d-1", `{"action":"opened","number":42}`) // the sender's retry
+	send("d-2", `{"action":"opened","number":42}`) // a capture replayed under a new ID
+	send("d-3", `{"action":"closed","number":42}`) // a new event
 	// Output:
-	// processing github event sha256:b0357786
+	// processing delivery d-1
 	// 200
 	// 200 {"status":"duplicate"}
+	// 200 {"status":"duplicate"}
+	// processing delivery d-3
+	// 200
 }
 
 // The framework-agnostic core: what a fiber or fasthttp adapter does with
@@ -178,14 +172,16 @@ func ExampleGuard_SetDenyHandler() {
 	// 401 refused: bad_signature
 }
 
-// SetAllowList swaps the client-IP allow list while the Guard serves, for
-// example when a provider publishes new delivery addresses.
-func ExampleGuard_SetAllowList() {
+// An ipallow.Holder as Config.Allow swaps the client-IP allow list while
+// the Guard serves, for example when a provider publishes new delivery
+// addresses.
+func ExampleConfig_allowHolder() {
 	keyring, _ := hmac.NewKeyring(hmac.Secret{ID: "k1", Key: []byte("a-32-byte-secret-for-the-example")})
+	allow := ipallow.NewHolder(ipallow.MustParse("192.30.252.0/22"))
 	guard, _ := middleware.New(middleware.Config{
 		Scheme:  hmac.GitHub,
 		Keyring: keyring,
-		Allow:   ipallow.MustParse("192.30.252.0/22"),
+		Allow:   allow,
 	})
 	handler := guard.Handler(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
 	send := func() int {
@@ -198,7 +194,7 @@ func ExampleGuard_SetAllowList() {
 		return rec.Code
 	}
 	fmt.Println(send())
-	guard.SetAllowList(ipallow.MustParse("192.30.252.0/22, 140.82.112.0/20"))
+	allow.Store(ipallow.MustParse("192.30.252.0/22, 140.82.112.0/20"))
 	fmt.Println(send())
 	// Output:
 	// 403

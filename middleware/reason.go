@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"context"
 	"errors"
 	"net/http"
 
@@ -31,7 +30,6 @@ const (
 	ReasonNotAllowed       Reason = "not_allowed"       // 403: client IP outside the allow list, or unresolvable
 	ReasonTLSRequired      Reason = "tls_required"      // 403 (421 for a direct plaintext connection)
 	ReasonStoreUnavailable Reason = "store_unavailable" // 503 + Retry-After: replay store or limiter failed (fail closed)
-	ReasonMisconfigured    Reason = "misconfigured"     // 500: a hand-composed chain runs a layer before the one it needs
 )
 
 // Status returns the HTTP status the Guard answers for r. ReasonAccepted has
@@ -55,10 +53,8 @@ func (r Reason) Status() int {
 		return http.StatusTooManyRequests
 	case ReasonNotAllowed, ReasonTLSRequired:
 		return http.StatusForbidden
-	case ReasonStoreUnavailable:
+	default: // ReasonStoreUnavailable, and a code this version does not know
 		return http.StatusServiceUnavailable
-	default:
-		return http.StatusInternalServerError
 	}
 }
 
@@ -93,20 +89,15 @@ func ReasonFor(err error) Reason {
 		return ReasonTooLarge
 	case errors.Is(err, errTLSRequired):
 		return ReasonTLSRequired
-	case errors.Is(err, errMisconfigured):
-		return ReasonMisconfigured
-	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
-		return ReasonStoreUnavailable
 	default:
 		return ReasonStoreUnavailable
 	}
 }
 
 var (
-	errMalformed     = errors.New("middleware: malformed request")
-	errTooLarge      = errors.New("middleware: body too large")
-	errTLSRequired   = errors.New("middleware: TLS required")
-	errMisconfigured = errors.New("middleware: layer needs an earlier layer (signature before window and replay)")
+	errMalformed   = errors.New("middleware: malformed request")
+	errTooLarge    = errors.New("middleware: body too large")
+	errTLSRequired = errors.New("middleware: TLS required")
 )
 
 // bodies holds the precomputed terse response body of every reason.
@@ -115,7 +106,7 @@ var bodies = func() map[Reason][]byte {
 	for _, r := range []Reason{
 		ReasonInFlight, ReasonBadSignature, ReasonStale, ReasonFuture, ReasonMalformed,
 		ReasonMissingHeader, ReasonTooLarge, ReasonRateLimited, ReasonNotAllowed,
-		ReasonTLSRequired, ReasonStoreUnavailable, ReasonMisconfigured,
+		ReasonTLSRequired, ReasonStoreUnavailable,
 	} {
 		m[r] = []byte(`{"error":"` + string(r) + `"}` + "\n")
 	}
@@ -129,5 +120,5 @@ func (r Reason) body() []byte {
 	if b, ok := bodies[r]; ok {
 		return b
 	}
-	return bodies[ReasonMisconfigured]
+	return bodies[ReasonStoreUnavailable]
 }

@@ -44,6 +44,11 @@ func (w Window) Check(ts, now time.Time) error {
 	return nil
 }
 
+// Span is the window's whole width, Past plus Future with their defaults
+// applied: the least time a replay store must remember an event ID so that
+// no captured delivery replayed inside the window passes.
+func (w Window) Span() time.Duration { return side(w.Past) + side(w.Future) }
+
 // side resolves one side of a Window to its effective tolerance.
 func side(d time.Duration) time.Duration {
 	switch {

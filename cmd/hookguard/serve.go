@@ -12,7 +12,6 @@ import (
 	"net/http/httputil"
 	"net/url"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -97,7 +96,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	fs.DurationVar(&c.window, "window", 5*time.Minute, "accepted age of the signed timestamp, past and future")
 	fs.BoolVar(&c.requireTLS, "require-tls", false, "refuse deliveries that did not arrive over TLS (directly or per a trusted proxy's X-Forwarded-Proto)")
 	fs.StringVar(&c.eventIDField, "event-id-json", "", "take the event ID for dedup from this top-level JSON body `FIELD` (e.g. id for Stripe)")
-	fs.IntVar(&c.replayCap, "replay-capacity", middleware.DefaultReplayCapacity, "event IDs remembered in memory")
+	fs.IntVar(&c.replayCap, "replay-capacity", replay.DefaultCapacity, "event IDs remembered in memory")
 	fs.StringVar(&c.logLevel, "log-level", "info", "debug, info, warn or error")
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight deliveries may finish on shutdown")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with -tls-key)")
@@ -205,15 +204,13 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 		}
 		p.tls = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	}
-	var guardRef atomic.Pointer[middleware.Guard] // for the watcher's goroutine
-	var holder *ipallow.Holder
 	watchCtx, cancelWatch := context.WithCancel(ctx)
 	if c.allowFile != "" {
 		if c.allowReload <= 0 {
 			cancelWatch()
 			return nil, fmt.Errorf("-allow-reload %v: want a positive duration", c.allowReload)
 		}
-		holder = ipallow.NewHolder(nil)
+		holder := ipallow.NewHolder(nil)
 		done, err := ipallow.WatchFile(watchCtx, c.allowFile, holder, ipallow.WatchOptions{
 			Interval: c.allowReload,
 			Tick:     e.allowTick,
@@ -224,9 +221,6 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 				}
 			},
 			OnReload: func(l *ipallow.List) {
-				if g := guardRef.Load(); g != nil {
-					g.SetAllowList(l)
-				}
 				logger.Info("hookguard serve: allow list reloaded", "file", c.allowFile, "entries", l.Len())
 				if e.allowReloaded != nil {
 					e.allowReloaded(nil)
@@ -238,7 +232,7 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 			return nil, fmt.Errorf("-allow: %w", err)
 		}
 		p.stopWatch = func() { cancelWatch(); <-done }
-		cfg.Allow = holder.Load()
+		cfg.Allow = holder
 	} else {
 		p.stopWatch = cancelWatch
 	}
@@ -246,10 +240,6 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	if err != nil {
 		p.stopWatch()
 		return nil, err
-	}
-	guardRef.Store(guard)
-	if holder != nil {
-		guard.SetAllowList(holder.Load()) // a reload between WatchFile and New
 	}
 
 	p.transport = http.DefaultTransport.(*http.Transport).Clone()

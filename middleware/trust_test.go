@@ -1,0 +1,321 @@
+package middleware
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	stdhmac "crypto/hmac"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
+
+	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/ratelimit"
+	"github.com/hookguard/hookguard/replay"
+)
+
+// TestObserverSeesOutcome: the Observer hears every delivery exactly once,
+// accepted ones after the handler, with what became of them.
+func TestObserverSeesOutcome(t *testing.T) {
+	var mu sync.Mutex
+	var obs []Observation
+	g := newTestGuard(t, func(c *Config) {
+		c.Observer = func(_ context.Context, o Observation) {
+			mu.Lock()
+			obs = append(obs, o)
+			mu.Unlock()
+		}
+	})
+	status := 204
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if status == 0 {
+			panic("handler bug")
+		}
+		w.WriteHeader(status)
+	}))
+	deliver := func(id string) {
+		defer func() { _ = recover() }()
+		serve(handler, signedRequest(t, id, testNow, []byte(`{}`)))
+	}
+	deliver("ok")
+	deliver("ok") // duplicate
+	status = 500
+	deliver("fails")
+	status = 0
+	deliver("panics")
+
+	require.Len(t, obs, 4)
+	want := []struct {
+		reason  Reason
+		status  int
+		outcome Outcome
+	}{
+		{ReasonAccepted, 204, OutcomeCompleted},
+		{ReasonDuplicate, 200, OutcomeNone},
+		{ReasonAccepted, 500, OutcomeReleased},
+		{ReasonAccepted, 500, OutcomePanicked},
+	}
+	for i, w := range want {
+		o := obs[i]
+		assert.Equal(t, w.reason, o.Reason, i)
+		assert.Equal(t, w.status, o.Status, i)
+		assert.Equal(t, w.outcome, o.Outcome, i)
+		assert.False(t, o.Start.IsZero(), i)
+		assert.GreaterOrEqual(t, o.Total, o.Handler+o.Verify+o.Claim, i)
+	}
+	// The failed and panicked events were released: their retries run.
+	status = 204
+	deliver("fails")
+	deliver("panics")
+	require.Len(t, obs, 6)
+	assert.Equal(t, OutcomeCompleted, obs[4].Outcome)
+	assert.Equal(t, OutcomeCompleted, obs[5].Outcome)
+}
+
+// TestCheckObservesOnce: on the framework path a refusal is observed by
+// Check, an accepted delivery by Done or Panicked, once.
+func TestCheckObservesOnce(t *testing.T) {
+	var obs []Observation
+	g := newTestGuard(t, func(c *Config) {
+		c.Observer = func(_ context.Context, o Observation) { obs = append(obs, o) }
+	})
+	body := []byte(`{}`)
+	req := func(id string) Request {
+		return Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, id, body), Body: body}
+	}
+	v := g.Check(context.Background(), req("a"))
+	require.True(t, v.Proceed())
+	assert.Empty(t, obs, "an accepted delivery is observed after its handler")
+	require.NoError(t, v.Done(202))
+	require.NoError(t, v.Done(500))
+	v = g.Check(context.Background(), req("b"))
+	require.NoError(t, v.Panicked())
+	g.Check(context.Background(), req("a"))
+	require.Len(t, obs, 3)
+	assert.Equal(t, OutcomeCompleted, obs[0].Outcome)
+	assert.Equal(t, 202, obs[0].Status)
+	assert.Equal(t, OutcomePanicked, obs[1].Outcome)
+	assert.Equal(t, ReasonDuplicate, obs[2].Reason)
+}
+
+type ctxKey string
+
+// keepingStore keeps every context it was given.
+type keepingStore struct {
+	replay.Store
+	mu   sync.Mutex
+	ctxs []context.Context
+}
+
+func (s *keepingStore) keep(ctx context.Context) {
+	s.mu.Lock()
+	s.ctxs = append(s.ctxs, ctx)
+	s.mu.Unlock()
+}
+
+func (s *keepingStore) Claim(ctx context.Context, key string, lease time.Duration) (replay.State, error) {
+	s.keep(ctx)
+	return s.Store.Claim(ctx, key, lease)
+}
+
+func (s *keepingStore) Complete(ctx context.Context, key string, keep time.Duration) error {
+	s.keep(ctx)
+	return s.Store.Complete(ctx, key, keep)
+}
+
+func (s *keepingStore) Release(ctx context.Context, key string) error {
+	s.keep(ctx)
+	return s.Store.Release(ctx, key)
+}
+
+// TestNothingRecycledReachesUserCode: contexts handed to a store, the
+// Observer and a deny handler keep answering their own request's values
+// after many later requests.
+func TestNothingRecycledReachesUserCode(t *testing.T) {
+	store := &keepingStore{Store: replay.NewMemory(0)}
+	var observed []context.Context
+	var denied []*http.Request
+	g := newTestGuard(t, func(c *Config) {
+		c.Replay = store
+		c.Observer = func(ctx context.Context, _ Observation) { observed = append(observed, ctx) }
+	})
+	g.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		denied = append(denied, r)
+		w.WriteHeader(http.StatusTeapot)
+	}))
+	handler := g.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("X-Fail") != "" {
+			w.WriteHeader(500)
+		}
+	}))
+	const n = 50
+	for i := range n {
+		r := signedRequest(t, "id-"+string(rune('a'+i%26))+string(rune('a'+i/26)), testNow, []byte(`{}`))
+		if i%3 == 0 {
+			r.Header.Set("X-Fail", "1")
+		}
+		if i%5 == 0 {
+			r.Header.Set("Webhook-Signature", "v1,"+strings.Repeat("A", 43)+"=") // refused
+		}
+		r = r.WithContext(context.WithValue(r.Context(), ctxKey("n"), i))
+		serve(handler, r)
+	}
+	check := func(what string, ctxs []context.Context) {
+		require.NotEmpty(t, ctxs, what)
+		last := -1
+		for _, ctx := range ctxs {
+			n, ok := ctx.Value(ctxKey("n")).(int)
+			require.True(t, ok, "%s: a kept context lost its request's value", what)
+			require.GreaterOrEqual(t, n, last, "%s: a kept context answers a later request's value", what)
+			last = n
+		}
+	}
+	check("store", store.ctxs)
+	check("observer", observed)
+	var dctx []context.Context
+	for _, r := range denied {
+		dctx = append(dctx, r.Context())
+		d, ok := DenialFrom(r.Context())
+		require.True(t, ok)
+		assert.Equal(t, ReasonBadSignature, d.Reason)
+	}
+	check("deny handler", dctx)
+}
+
+// TestRequireTLSForwardedQuoting: the protocol is read with the RFC 7239
+// parser, only from the configured header family.
+func TestRequireTLSForwardedQuoting(t *testing.T) {
+	tests := []struct {
+		name   string
+		header string // ClientIPHeader
+		set    map[string]string
+		want   int
+	}{
+		{"quoted proto inside host", "Forwarded", map[string]string{"Forwarded": `for=192.0.2.10;host="x;proto=https";proto=http`}, 403},
+		{"comma inside quoted host", "Forwarded", map[string]string{"Forwarded": `for=192.0.2.10;proto=https;host="a,b"`}, 200},
+		{"X-Forwarded-Proto ignored with Forwarded", "Forwarded", map[string]string{"Forwarded": `for=192.0.2.10`, "X-Forwarded-Proto": "https"}, 403},
+		{"Forwarded ignored with X-Forwarded-For", "X-Forwarded-For", map[string]string{"X-Forwarded-For": "192.0.2.10", "Forwarded": `for=192.0.2.10;proto=https`}, 403},
+		{"X-Forwarded-Proto with X-Forwarded-For", "X-Forwarded-For", map[string]string{"X-Forwarded-For": "192.0.2.10", "X-Forwarded-Proto": "https"}, 200},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			g := newTestGuard(t, func(c *Config) {
+				c.RequireTLS = true
+				c.TrustedProxies = ipallow.MustParse("10.0.0.0/8")
+				c.ClientIPHeader = tt.header
+			})
+			r := signedRequest(t, "tls", testNow, []byte(`{}`))
+			r.RemoteAddr = "10.0.0.1:443"
+			for k, v := range tt.set {
+				r.Header.Set(k, v)
+			}
+			w := serve(g.Handler(newCounter()), r)
+			assert.Equal(t, tt.want, w.Code, w.Body.String())
+		})
+	}
+}
+
+// TestLogsSayWhy: a refusal's record carries the error's text.
+func TestLogsSayWhy(t *testing.T) {
+	var logs strings.Builder
+	g := newTestGuard(t, func(c *Config) { c.Logger = newTestLogger(&logs) })
+	r := signedRequest(t, "why", testNow, []byte(`{}`))
+	r.Header.Set("Webhook-Timestamp", "1700000000000000000000")
+	serve(g.Handler(newCounter()), r)
+	assert.Contains(t, logs.String(), "reason=malformed")
+	assert.Regexp(t, `error="[^"]*timestamp[^"]*"`, logs.String())
+}
+
+// TestLogsLeakNothing drives every refusal path and checks that neither the
+// logs nor the Observer's errors hold the secret, a signature sent, or the
+// MAC the Guard expected.
+func TestLogsLeakNothing(t *testing.T) {
+	var logs bytes.Buffer
+	var errs []string
+	store := &flakyStore{Store: replay.NewMemory(0)}
+	limiter, err := ratelimit.NewMemoryWithOptions(ratelimit.MemoryOptions{Rate: rate.Limit(0.001), Burst: 3, MaxKeys: 100})
+	require.NoError(t, err)
+	g := newTestGuard(t, func(c *Config) {
+		c.Logger = newTestLogger(&logs)
+		c.Observer = func(_ context.Context, o Observation) {
+			if o.Err != nil {
+				errs = append(errs, o.Err.Error())
+			}
+		}
+		c.MaxBody = 64
+		c.Replay = store
+		c.Limiter = limiter
+		c.Allow = ipallow.MustParse("192.0.2.0/24")
+	})
+	handler := g.Handler(newCounter())
+	body := []byte(`{"n":1}`)
+	mac := stdhmac.New(sha256.New, testKey)
+	var forbidden []string
+	deliver := func(remote string, edit func(h http.Header)) {
+		r := signedRequest(t, "msg_leak", testNow, body)
+		r.RemoteAddr = remote
+		// The MAC the Guard expects for this exact content.
+		mac.Reset()
+		mac.Write([]byte("msg_leak." + r.Header.Get("Webhook-Timestamp") + "."))
+		mac.Write(body)
+		sum := mac.Sum(nil)
+		forbidden = append(forbidden, base64.StdEncoding.EncodeToString(sum), hex.EncodeToString(sum))
+		if edit != nil {
+			edit(r.Header)
+		}
+		if s := r.Header.Get("Webhook-Signature"); len(s) > 8 {
+			forbidden = append(forbidden, s[3:])
+		}
+		serve(handler, r)
+	}
+	wrong := func(h http.Header) { h.Set("Webhook-Signature", "v1,"+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))) }
+	deliver("192.0.2.1:1", wrong)
+	deliver("192.0.2.1:1", func(h http.Header) { h.Set("Webhook-Signature", "v1,"+strings.Repeat("Z", 10)) })
+	deliver("192.0.2.1:1", func(h http.Header) { h.Set("Webhook-Signature", "v2,abc v1,%%%") })
+	deliver("192.0.2.2:1", func(h http.Header) { h.Del("Webhook-Signature") })
+	deliver("192.0.2.2:1", func(h http.Header) { h.Set("Webhook-Timestamp", "0123") })
+	deliver("192.0.2.2:1", func(h http.Header) { h.Add("Webhook-Signature", h.Get("Webhook-Signature")) })
+	deliver("192.0.2.3:1", func(h http.Header) { h.Set("Webhook-Id", "a.b") })
+	deliver("203.0.113.9:1", nil) // not allowed
+	store.fail = true
+	deliver("192.0.2.4:1", nil) // store unavailable
+	store.fail = false
+	deliver("192.0.2.4:1", nil)
+	deliver("192.0.2.4:1", nil) // duplicate
+	deliver("192.0.2.4:1", nil) // rate limited
+	r := signedRequest(t, "big", testNow, bytes.Repeat([]byte("x"), 100))
+	serve(handler, r)
+
+	out := logs.String() + strings.Join(errs, "\n")
+	for _, bad := range append(forbidden,
+		string(testKey), base64.StdEncoding.EncodeToString(testKey), hex.EncodeToString(testKey)) {
+		assert.NotContains(t, out, bad)
+	}
+	for _, reason := range []string{"bad_signature", "malformed", "missing_header", "not_allowed",
+		"store_unavailable", "duplicate", "rate_limited", "too_large"} {
+		assert.Contains(t, out, "reason="+reason)
+	}
+}
+
+// flakyStore fails while fail is set.
+type flakyStore struct {
+	replay.Store
+	fail bool
+}
+
+func (s *flakyStore) Claim(ctx context.Context, key string, lease time.Duration) (replay.State, error) {
+	if s.fail {
+		return 0, errors.New("connection refused")
+	}
+	return s.Store.Claim(ctx, key, lease)
+}
