@@ -27,7 +27,7 @@ func TestGuardHandler(t *testing.T) {
 			next.ServeHTTP(w, r)
 		})
 	})
-	r.With(guardtest.NewGuard(t, nil).Handler).Post("/webhooks", func(w http.ResponseWriter, r *http.Request) {
+	r.With(l.Guard(t).Handler).Post("/webhooks", func(w http.ResponseWriter, r *http.Request) {
 		ev, ok := middleware.EventFrom(r.Context())
 		body, _ := io.ReadAll(r.Body)
 		if l.Handle(ev, ok, body) {

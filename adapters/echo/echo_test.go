@@ -26,7 +26,7 @@ func TestMiddleware(t *testing.T) {
 			return echo.NewHTTPError(http.StatusInternalServerError, "failed")
 		}
 		return c.String(http.StatusOK, "processed")
-	}, Middleware(guardtest.NewGuard(t, nil)))
+	}, Middleware(l.Guard(t)))
 	guardtest.CheckAdapter(t, l, func(req *http.Request) (int, string) {
 		rec := httptest.NewRecorder()
 		e.ServeHTTP(rec, req)

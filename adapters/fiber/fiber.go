@@ -39,6 +39,9 @@ func Middleware(guard *middleware.Guard) fiber.Handler {
 		v := guard.Check(c.Context(), middleware.Request{
 			RemoteAddr: rc.RemoteAddr().String(),
 			TLS:        rc.IsTLS(),
+			Method:     string(rc.Request.Header.Method()),
+			Host:       string(rc.Request.Header.Host()),
+			RequestURI: string(rc.Request.Header.RequestURI()),
 			Header:     headers{c},
 			Body:       c.BodyRaw(), // the bytes as signed, never decompressed
 		})
@@ -53,7 +56,7 @@ func Middleware(guard *middleware.Guard) fiber.Handler {
 		c.Locals(eventKey{}, v.Event)
 		defer func() {
 			if p := recover(); p != nil {
-				_ = v.Done(http.StatusInternalServerError)
+				_ = v.Panicked()
 				panic(p)
 			}
 		}()

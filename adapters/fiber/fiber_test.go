@@ -16,7 +16,7 @@ import (
 func newApp(t *testing.T, l *guardtest.Ledger) *fiber.App {
 	app := fiber.New()
 	app.Use(recover.New())
-	app.Post("/webhooks", Middleware(guardtest.NewGuard(t, nil)), func(c fiber.Ctx) error {
+	app.Post("/webhooks", Middleware(l.Guard(t)), func(c fiber.Ctx) error {
 		ev, ok := Event(c)
 		if l.Handle(ev, ok, c.BodyRaw()) {
 			return fiber.NewError(http.StatusInternalServerError, "failed")

@@ -17,7 +17,7 @@ func TestMiddleware(t *testing.T) {
 	l := guardtest.NewLedger()
 	engine := gin.New()
 	engine.Use(gin.CustomRecovery(func(c *gin.Context, _ any) { c.AbortWithStatus(http.StatusInternalServerError) }))
-	engine.POST("/webhooks", Middleware(guardtest.NewGuard(t, nil)), func(c *gin.Context) {
+	engine.POST("/webhooks", Middleware(l.Guard(t)), func(c *gin.Context) {
 		ev, ok := middleware.EventFrom(c.Request.Context())
 		body, _ := io.ReadAll(c.Request.Body)
 		if l.Handle(ev, ok, body) {

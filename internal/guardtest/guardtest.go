@@ -7,6 +7,8 @@ package guardtest
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"net/http"
 	"strings"
 	"sync"
@@ -72,6 +74,7 @@ type Ledger struct {
 	failed    map[string]bool
 	lastEvent middleware.Event
 	lastBody  string
+	observed  []string
 }
 
 // NewLedger returns an empty Ledger.
@@ -102,6 +105,18 @@ func (l *Ledger) Handle(ev middleware.Event, ok bool, body []byte) (fail bool) {
 	return false
 }
 
+// Guard returns NewGuard's Guard with the ledger as its Observer.
+func (l *Ledger) Guard(t testing.TB) *middleware.Guard {
+	return NewGuard(t, func(c *middleware.Config) { c.Observer = l.observe })
+}
+
+// observe records an Observation as "reason/outcome/status".
+func (l *Ledger) observe(_ context.Context, o middleware.Observation) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.observed = append(l.observed, fmt.Sprintf("%s/%s/%d", o.Reason, o.Outcome, o.Status))
+}
+
 // Count returns how many times event id was processed successfully.
 func (l *Ledger) Count(id string) int {
 	l.mu.Lock()
@@ -114,7 +129,8 @@ func (l *Ledger) Count(id string) int {
 // event and body intact, a forged one is refused, a duplicate is not
 // processed twice, and a handler failure or panic is seen by the Guard
 // (released, so the retry is processed). The handler behind the adapter
-// records its runs in l and answers 500 when Ledger.Handle says to fail; the
+// records its runs in l and answers 500 when Ledger.Handle says to fail, and
+// the Guard is l.Guard, whose Observer must hear each outcome; the
 // framework must recover a panic into a 500 (gin.Recovery, echo's and
 // fiber's recover middleware, chi's Recoverer).
 func CheckAdapter(t *testing.T, l *Ledger, do func(*http.Request) (int, string)) {
@@ -159,5 +175,18 @@ func CheckAdapter(t *testing.T, l *Ledger, do func(*http.Request) (int, string))
 	status, resp = do(Delivery(t, url, Key, "msg_panic", body))
 	if status != 200 || l.Count("msg_panic") != 1 {
 		t.Fatalf("retry after a panic: %d %q, processed %d", status, resp, l.Count("msg_panic"))
+	}
+
+	// The Observer of a Guard made by Ledger.Guard heard every outcome.
+	want := []string{
+		"accepted/completed/200", "bad_signature//401", "duplicate//200",
+		"accepted/released/500", "accepted/completed/200",
+		"accepted/panicked/500", "accepted/completed/200",
+	}
+	l.mu.Lock()
+	observed := fmt.Sprint(l.observed)
+	l.mu.Unlock()
+	if observed != fmt.Sprint(want) {
+		t.Fatalf("observed %s, want %s", observed, want)
 	}
 }
