@@ -15,9 +15,9 @@ FUZZTIME     ?= 10s
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TESTFLAGS    ?=
 
-.PHONY: test test-root test-modules lint fuzz bench ensure-redis
+.PHONY: test test-root test-modules lint fuzz bench ensure-redis test-alerts
 
-test: test-root test-modules
+test: test-root test-modules test-alerts
 
 # Two passes over the root module: the race detector, then a normal build in
 # which the allocation-count and heap-bound assertions (meaningless under -race,
@@ -38,6 +38,14 @@ test-modules: ensure-redis
 
 ensure-redis:
 	@scripts/ensure-redis.sh
+
+# The alert rules: promtool checks them and runs their unit tests.
+# ensure-promtool.sh installs Debian's prometheus package (as root) or says what to install.
+PROMTOOL     ?= promtool
+test-alerts:
+	@PROMTOOL=$(PROMTOOL) scripts/ensure-promtool.sh
+	$(PROMTOOL) check rules ops/alerts.yml
+	cd ops && $(PROMTOOL) test rules alerts_test.yml
 
 lint:
 	@scripts/lint.sh $(MODULES)
