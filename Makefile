@@ -8,7 +8,7 @@
 # Every module of the repository is listed here; each has its own go.mod.
 MODULES      := . redisstore benchmarks
 # Framework adapters and metrics: one module each, so a user pulls only one.
-OPS_MODULES  := adapters/chi adapters/gin adapters/echo adapters/fiber metrics/prometheus
+OPS_MODULES  := adapters/chi adapters/gin adapters/echo adapters/fiber metrics/prometheus metrics/otel
 MODULES      += $(OPS_MODULES)
 GO           ?= go
 FUZZTIME     ?= 10s
