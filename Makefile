@@ -6,7 +6,7 @@
 #   make bench   the benchmark suite; writes BENCHMARKS.md
 #
 # Every module of the repository is listed here; each has its own go.mod.
-MODULES      := . redisstore benchmarks
+MODULES      := . redisstore benchmarks inbox
 # Framework adapters and metrics: one module each, so a user pulls only one.
 OPS_MODULES  := adapters/chi adapters/gin adapters/echo adapters/fiber metrics/prometheus metrics/otel
 MODULES      += $(OPS_MODULES)
@@ -15,7 +15,7 @@ FUZZTIME     ?= 10s
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TESTFLAGS    ?=
 
-.PHONY: test test-root test-modules lint fuzz bench ensure-redis test-alerts
+.PHONY: test test-root test-modules lint fuzz bench ensure-redis ensure-postgres test-alerts
 
 test: test-root test-modules test-alerts
 
@@ -28,7 +28,8 @@ test-root:
 
 # Modules other than the root. redisstore's tests start their own redis-server
 # on a free loopback port; ensure-redis installs it (as root) or says what to install.
-test-modules: ensure-redis
+# inbox's tests start a throwaway Postgres the same way (ensure-postgres).
+test-modules: ensure-redis ensure-postgres
 	@set -e; for m in $(filter-out .,$(MODULES)); do \
 		if [ -f $$m/go.mod ]; then \
 			echo "==> go test $$m"; \
@@ -38,6 +39,9 @@ test-modules: ensure-redis
 
 ensure-redis:
 	@scripts/ensure-redis.sh
+
+ensure-postgres:
+	@scripts/ensure-postgres.sh
 
 # The alert rules: promtool checks them and runs their unit tests.
 # ensure-promtool.sh installs Debian's prometheus package (as root) or says what to install.

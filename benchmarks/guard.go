@@ -27,11 +27,15 @@ func NewGuard(allow string, n int) (g *middleware.Guard, err error) {
 		return nil, err
 	}
 	budget := 2*n + 1024
+	limiter, err := ratelimit.NewMemory(rate.Limit(budget), budget, 1024)
+	if err != nil {
+		return nil, err
+	}
 	return middleware.New(middleware.Config{
 		Scheme:  hmac.StandardWebhooks,
 		Keyring: kr,
 		Allow:   list,
-		Limiter: ratelimit.NewMemory(rate.Limit(budget), budget, 1024),
+		Limiter: limiter,
 		Replay:  replay.NewMemory(max(budget, replay.DefaultCapacity)),
 	})
 }

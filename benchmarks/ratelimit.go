@@ -83,7 +83,10 @@ func RateLimiters() []RateLimiter {
 			Build: func(c RateConfig) (take func(string) (bool, error), closer func(), err error) {
 				defer recoverUnimplemented("ratelimit", &err)
 				maxKeys := max(c.MaxKeys, 1024)
-				m := ratelimit.NewMemory(rate.Limit(float64(c.Burst)/c.Period.Seconds()), c.Burst, maxKeys)
+				m, err := ratelimit.NewMemory(rate.Limit(float64(c.Burst)/c.Period.Seconds()), c.Burst, maxKeys)
+				if err != nil {
+					return nil, nil, err
+				}
 				return func(key string) (bool, error) {
 					d, err := m.Take(ctx, key)
 					return d.Allowed, err

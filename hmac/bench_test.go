@@ -174,36 +174,43 @@ func BenchmarkRatio(b *testing.B) {
 					b.Fatal(err)
 				}
 			}
-			const block = 32
-			var tv, tf time.Duration
-			n := 0
-			runtime.LockOSThread()
-			defer runtime.UnlockOSThread()
-			b.ReportAllocs()
-			b.ResetTimer()
-			first, second := floor, verify
-			for b.Loop() {
-				// Alternate which runs first, so neither pays a positional cost.
-				first, second = second, first
-				t0 := threadCPU()
-				for range block {
-					first()
-				}
-				t1 := threadCPU()
-				for range block {
-					second()
-				}
-				t2 := threadCPU()
-				dv, df := t1-t0, t2-t1
-				if n%(2*block) != 0 {
-					dv, df = df, dv
-				}
-				tv, tf = tv+dv, tf+df
-				n += block
-			}
-			b.ReportMetric(float64(tv.Nanoseconds())/float64(n), "verify-ns/op")
-			b.ReportMetric(float64(tf.Nanoseconds())/float64(n), "floor-ns/op")
-			b.ReportMetric(float64(tv)/float64(tf), "x-floor")
+			ratioLoop(b, floor, verify)
 		})
 	}
+}
+
+// ratioLoop runs verify and floor interleaved in blocks (alternating which
+// goes first), timing each block with the thread's CPU clock, and reports
+// verify-ns/op, floor-ns/op and their ratio, x-floor.
+func ratioLoop(b *testing.B, floor, verify func()) {
+	const block = 32
+	var tv, tf time.Duration
+	n := 0
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	b.ReportAllocs()
+	b.ResetTimer()
+	first, second := floor, verify
+	for b.Loop() {
+		// Alternate which runs first, so neither pays a positional cost.
+		first, second = second, first
+		t0 := threadCPU()
+		for range block {
+			first()
+		}
+		t1 := threadCPU()
+		for range block {
+			second()
+		}
+		t2 := threadCPU()
+		dv, df := t1-t0, t2-t1
+		if n%(2*block) != 0 {
+			dv, df = df, dv
+		}
+		tv, tf = tv+dv, tf+df
+		n += block
+	}
+	b.ReportMetric(float64(tv.Nanoseconds())/float64(n), "verify-ns/op")
+	b.ReportMetric(float64(tf.Nanoseconds())/float64(n), "floor-ns/op")
+	b.ReportMetric(float64(tv)/float64(tf), "x-floor")
 }

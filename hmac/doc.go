@@ -5,12 +5,18 @@
 //
 // A [Scheme] describes a provider's wire format. Presets cover
 // [StandardWebhooks], [Svix], [Stripe], [GitHub], [Slack], [Shopify],
-// [Paddle] and [GitLab]; [NewScheme] describes any other HMAC format
+// [Paddle] and [GitLab], and 24 more (Twilio, Square, HubSpot, Zoom,
+// Twitch, Meta, ...: see [Presets] and docs/providers.md); [NewScheme]
+// describes any other HMAC format
 // declaratively (header, prefix, hex or base64, SHA-256/SHA-1/SHA-512,
 // timestamp and ID headers, and a template such as "{timestamp}.{body}")
 // and [NewTokenScheme] a shared-token header. A [Keyring] holds the secrets
 // valid at once; a [Verifier] checks deliveries against it and a [Signer]
-// produces them.
+// produces them. A Verifier is a [signature.Authenticator], the one
+// interface the Guard holds for hmac and pubkey schemes alike; schemes
+// that sign the request URL (Twilio, Square, HubSpot, templates with {url}
+// or {method}) are verified through [Verifier.Authenticate] with the URL
+// the sender signed.
 //
 //	key, _ := hmac.StandardWebhooks.ParseKey("whsec_...")
 //	ring, _ := hmac.NewKeyring(hmac.Secret{ID: "2026-03", Key: key})

@@ -23,9 +23,18 @@ func ExampleNewKeyring() {
 
 	_, err = hmac.NewKeyring(hmac.Secret{ID: "weak", Key: []byte("hunter2")})
 	fmt.Println(err)
+
+	// A secret the provider issued and you cannot lengthen: opt in, and
+	// warn the operator once.
+	legacy, err := hmac.NewKeyring(hmac.Secret{ID: "legacy", Key: []byte("hunter2"), AllowShort: true})
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(legacy.HasShortSecrets(), k.HasShortSecrets())
 	// Output:
 	// 2024-01
-	// hmac: secret "weak": key is 7 bytes, want at least 16
+	// hmac: secret "weak": key is 7 bytes, want at least 16 (set Secret.AllowShort to accept a provider's short secret)
+	// true false
 }
 
 func ExampleVerifier_Verify() {
@@ -102,7 +111,7 @@ func ExampleKeyring_Rotate() {
 	fmt.Println(len(k.Secrets()))
 	// Output:
 	// 2026-02 <nil>
-	// hmac: signature mismatch: no valid secret matches
+	// signature: mismatch: no valid secret matches
 	// 2026-03
 	// 1
 }

@@ -6,37 +6,60 @@ import (
 	"errors"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestParseTimestamp(t *testing.T) {
 	tests := []struct {
 		in   string
-		want int64
+		f    TimestampFormat
+		want time.Time
 		ok   bool
 	}{
-		{"1614265330", 1614265330, true},
-		{"0", 0, true},
-		{"999999999999", 999999999999, true},
-		{"", 0, false},
-		{"+1614265330", 0, false},
-		{"-1", 0, false},
-		{"01614265330", 0, false},
-		{"00", 0, false},
-		{" 1614265330", 0, false},
-		{"1614265330 ", 0, false},
-		{"1614265330.5", 0, false},
-		{"1e9", 0, false},
-		{"0x10", 0, false},
-		{"1000000000000", 0, false}, // 13 digits
-		{"99999999999999999999999", 0, false},
-		{"１２３", 0, false}, // full-width digits
+		{"1614265330", UnixSeconds, time.Unix(1614265330, 0), true},
+		{"0", UnixSeconds, time.Unix(0, 0), true},
+		{"999999999999", UnixSeconds, time.Unix(999999999999, 0), true},
+		{"", UnixSeconds, time.Time{}, false},
+		{"+1614265330", UnixSeconds, time.Time{}, false},
+		{"-1", UnixSeconds, time.Time{}, false},
+		{"01614265330", UnixSeconds, time.Time{}, false},
+		{"00", UnixSeconds, time.Time{}, false},
+		{" 1614265330", UnixSeconds, time.Time{}, false},
+		{"1614265330 ", UnixSeconds, time.Time{}, false},
+		{"1614265330.5", UnixSeconds, time.Time{}, false},
+		{"1e9", UnixSeconds, time.Time{}, false},
+		{"0x10", UnixSeconds, time.Time{}, false},
+		{"1000000000000", UnixSeconds, time.Time{}, false}, // 13 digits
+		{"99999999999999999999999", UnixSeconds, time.Time{}, false},
+		{"１２３", UnixSeconds, time.Time{}, false}, // full-width digits
+		{"1614265330123", UnixMilliseconds, time.UnixMilli(1614265330123), true},
+		{"999999999999999", UnixMilliseconds, time.UnixMilli(999999999999999), true},
+		{"1000000000000000", UnixMilliseconds, time.Time{}, false}, // 16 digits
+		{"+1614265330123", UnixMilliseconds, time.Time{}, false},
+		{"01614265330123", UnixMilliseconds, time.Time{}, false},
+		{"1614265330.123", UnixMilliseconds, time.Time{}, false},
+		{"2023-07-19T10:11:12.123456789Z", RFC3339, time.Date(2023, 7, 19, 10, 11, 12, 123456789, time.UTC), true},
+		{"2023-07-19T10:11:12Z", RFC3339, time.Date(2023, 7, 19, 10, 11, 12, 0, time.UTC), true},
+		{"2023-07-19T12:11:12+02:00", RFC3339, time.Date(2023, 7, 19, 10, 11, 12, 0, time.UTC), true},
+		{"2023-07-19t10:11:12z", RFC3339, time.Time{}, false},
+		{"2023-07-19 10:11:12Z", RFC3339, time.Time{}, false},
+		{"2023-07-19T10:11:12", RFC3339, time.Time{}, false},
+		{"1689761472", RFC3339, time.Time{}, false},
+		{"2023-07-19T10:11:12.1234567891234567Z", RFC3339, time.Time{}, false}, // over 35 bytes
 	}
 	for _, tt := range tests {
-		t.Run(strconv.Quote(tt.in), func(t *testing.T) {
-			got, err := parseTimestamp(tt.in)
+		t.Run(tt.f.String()+"/"+strconv.Quote(tt.in), func(t *testing.T) {
+			got, err := parseTimestamp(tt.in, tt.f)
 			if tt.ok {
-				if err != nil || got != tt.want {
-					t.Fatalf("parseTimestamp(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+				if err != nil || !got.Equal(tt.want) || got.Location() != time.UTC {
+					t.Fatalf("parseTimestamp(%q) = %v, %v; want %v UTC", tt.in, got, err, tt.want)
+				}
+				out, err := appendTimestamp(nil, got, tt.f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if back, err := parseTimestamp(string(out), tt.f); err != nil || !back.Equal(got) {
+					t.Fatalf("appendTimestamp wrote %q, which reads back as %v, %v", out, back, err)
 				}
 				return
 			}
@@ -127,22 +150,38 @@ func FuzzDecodeBase64(f *testing.F) {
 	})
 }
 
-// FuzzParseTimestamp: whatever is accepted is the canonical decimal
-// spelling of the value returned.
+// FuzzParseTimestamp: whatever is accepted as unix seconds or
+// milliseconds is the canonical decimal spelling of the value returned;
+// whatever is accepted as RFC 3339 is what time.Parse reads.
 func FuzzParseTimestamp(f *testing.F) {
-	for _, s := range []string{"1614265330", "0", "+1", "01", "", "999999999999", "1000000000000"} {
+	for _, s := range []string{"1614265330", "0", "+1", "01", "", "999999999999", "1000000000000", "2023-07-19T10:11:12.123456789Z", "2023-07-19T12:11:12+02:00"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		n, err := parseTimestamp(s)
-		if err != nil {
-			if !errors.Is(err, ErrMalformed) {
-				t.Fatalf("error %v does not wrap ErrMalformed", err)
+		for _, format := range []TimestampFormat{UnixSeconds, UnixMilliseconds, RFC3339} {
+			got, err := parseTimestamp(s, format)
+			if err != nil {
+				if !errors.Is(err, ErrMalformed) {
+					t.Fatalf("error %v does not wrap ErrMalformed", err)
+				}
+				continue
 			}
-			return
-		}
-		if strconv.FormatInt(n, 10) != s {
-			t.Fatalf("accepted %q as %d", s, n)
+			var canonical string
+			switch format {
+			case UnixSeconds:
+				canonical = strconv.FormatInt(got.Unix(), 10)
+			case UnixMilliseconds:
+				canonical = strconv.FormatInt(got.UnixMilli(), 10)
+			case RFC3339:
+				want, err := time.Parse(time.RFC3339Nano, s)
+				if err != nil || !want.Equal(got) {
+					t.Fatalf("accepted %q as %v; time.Parse says %v, %v", s, got, want, err)
+				}
+				continue
+			}
+			if canonical != s {
+				t.Fatalf("accepted %q as %v (%s)", s, got, format)
+			}
 		}
 	})
 }
@@ -150,7 +189,7 @@ func FuzzParseTimestamp(f *testing.F) {
 // FuzzCompileTemplate: compilation never panics, and an accepted template
 // has exactly one {body} and renders back to its source.
 func FuzzCompileTemplate(f *testing.F) {
-	for _, s := range []string{"", "{body}", "{timestamp}.{body}", "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{", "}", "{{body}}", "{body}{body}", "{x}"} {
+	for _, s := range []string{"", "{body}", "{timestamp}.{body}", "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{method}{url}{body}{timestamp}", "{url}{url}{body}", "{", "}", "{{body}}", "{body}{body}", "{x}"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
@@ -163,7 +202,7 @@ func FuzzCompileTemplate(f *testing.F) {
 		for _, p := range tm.parts {
 			switch p.kind {
 			case partLit:
-				b.Write(p.lit)
+				b.WriteString(p.lit)
 			case partBody:
 				bodies++
 				b.WriteString("{body}")
@@ -171,6 +210,10 @@ func FuzzCompileTemplate(f *testing.F) {
 				b.WriteString("{timestamp}")
 			case partID:
 				b.WriteString("{id}")
+			case partMethod:
+				b.WriteString("{method}")
+			case partURL:
+				b.WriteString("{url}")
 			}
 		}
 		if bodies != 1 {

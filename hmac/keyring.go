@@ -4,15 +4,14 @@ import (
 	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
-	"errors"
 	"fmt"
 	"hash"
-	"strconv"
 	"sync"
-	"sync/atomic"
 	"time"
 
 	stdhmac "crypto/hmac"
+
+	"github.com/hookguard/hookguard/rotation"
 )
 
 // MinKeyLen is the shortest key a [Keyring] accepts, in bytes.
@@ -25,20 +24,21 @@ type Secret struct {
 	// from 1 in the order secrets were added.
 	ID string
 	// Key is the raw HMAC key (see [Scheme.ParseKey] for displayed forms).
-	// The keyring keeps its own copy. At least [MinKeyLen] bytes.
+	// The keyring keeps its own copy. At least [MinKeyLen] bytes unless
+	// AllowShort is set.
 	Key []byte
+	// AllowShort accepts a Key shorter than [MinKeyLen] bytes (but not an
+	// empty one). Set it only for a secret you cannot choose: a provider
+	// that issues or accepts short secrets (an old GitHub webhook secret,
+	// say). A short secret is easier to guess offline from one captured
+	// delivery; [Keyring.HasShortSecrets] tells the caller to warn.
+	AllowShort bool
 	// NotBefore: the secret is ignored before this instant. Zero: valid
 	// from the start.
 	NotBefore time.Time
 	// NotAfter: the secret is ignored from this instant on. Zero: never
 	// expires. Rotate sets it on the outgoing secrets (now + grace).
 	NotAfter time.Time
-}
-
-// valid reports whether the secret is usable at now: NotBefore <= now < NotAfter.
-func (s *Secret) valid(now time.Time) bool {
-	return (s.NotBefore.IsZero() || !now.Before(s.NotBefore)) &&
-		(s.NotAfter.IsZero() || now.Before(s.NotAfter))
 }
 
 // Keyring holds the secrets that are valid at once, newest first.
@@ -52,42 +52,43 @@ func (s *Secret) valid(now time.Time) bool {
 // Create one with [NewKeyring]; the zero Keyring holds no secret and
 // therefore verifies nothing.
 type Keyring struct {
-	mu   sync.Mutex // serialises writers
-	snap atomic.Pointer[snapshot]
-	seq  int // secrets ever added, for default IDs
+	set rotation.Set[*material]
 }
 
-// snapshot is immutable once published.
-type snapshot struct {
-	entries []entry // newest first
+// entry is one secret of a snapshot.
+type entry = rotation.Key[*material]
+
+// policy validates secrets: non-empty, MinKeyLen unless AllowShort; the
+// keyring keeps its own copy of the key.
+var policy = rotation.Policy[*material]{
+	Package: "hmac",
+	Label:   "secret",
+	Prepare: func(k *entry) error {
+		m := k.Value
+		switch {
+		case len(m.key) == 0:
+			return fmt.Errorf("hmac: secret %q: empty key", k.ID)
+		case len(m.key) < MinKeyLen && !m.allowShort:
+			return fmt.Errorf("hmac: secret %q: key is %d bytes, want at least %d (set Secret.AllowShort to accept a provider's short secret)", k.ID, len(m.key), MinKeyLen)
+		}
+		k.Value = newMaterial(m.key)
+		return nil
+	},
 }
 
-type entry struct {
-	Secret // validity bounds and ID; Key aliases mat.key
-	mat    *material
-	timed  bool // NotBefore or NotAfter set: validity needs the clock
-}
-
-// usable reports whether e may be used, reading the clock through now only
-// when e has bounds and the time is not known yet: the newest secret of a
-// rotation has none, so the common path never pays for time.Now (which
-// costs a few hundred nanoseconds on some virtual machines).
-func (e *entry) usable(now *time.Time, haveNow *bool) bool {
-	if !e.timed {
-		return true
-	}
-	if !*haveNow {
-		*now, *haveNow = time.Now(), true
-	}
-	return e.valid(*now)
+// toEntry wraps s for the rotation set; policy.Prepare builds its material.
+func toEntry(s Secret) entry {
+	return entry{ID: s.ID, NotBefore: s.NotBefore, NotAfter: s.NotAfter,
+		Value: &material{key: s.Key, allowShort: s.AllowShort}}
 }
 
 // material is the key and its pools of pre-keyed MAC states, shared by
 // every snapshot that contains the secret.
 type material struct {
-	key   []byte
-	token [sha256.Size]byte // SHA-256 of the key, for shared-token schemes
-	pools [numHashes]sync.Pool
+	key        []byte
+	allowShort bool
+	token      [sha256.Size]byte // SHA-256 of the key, for shared-token schemes
+	pools      [numHashes]sync.Pool
 }
 
 // hashID indexes the hashes a scheme may use.
@@ -133,62 +134,24 @@ func (m *material) put(h hashID, st *macState) { m.pools[h].Put(st) }
 // NewKeyring returns a keyring holding secrets, listed oldest first: the
 // last one is the newest and is the one single-signature schemes sign with.
 //
-// It refuses an empty key, a key shorter than [MinKeyLen] bytes, a
-// duplicate ID, and NotAfter not after NotBefore. With no secret the keyring
-// is valid but verifies nothing until [Keyring.Rotate] adds one.
+// It refuses an empty key, a key shorter than [MinKeyLen] bytes unless the
+// secret sets [Secret.AllowShort], a duplicate ID, and NotAfter not after
+// NotBefore. With no secret the keyring is valid but verifies nothing until
+// [Keyring.Rotate] adds one.
 func NewKeyring(secrets ...Secret) (*Keyring, error) {
 	k := &Keyring{}
-	var entries []entry
-	for _, s := range secrets {
-		e, err := k.newEntry(s, entries)
-		if err != nil {
-			return nil, err
-		}
-		entries = append([]entry{e}, entries...)
+	entries := make([]entry, len(secrets))
+	for i, s := range secrets {
+		entries[i] = toEntry(s)
 	}
-	k.snap.Store(newSnapshot(entries))
+	if err := k.set.Init(&policy, entries...); err != nil {
+		return nil, err
+	}
 	return k, nil
 }
 
-func newSnapshot(entries []entry) *snapshot {
-	for i := range entries {
-		e := &entries[i]
-		e.timed = !e.NotBefore.IsZero() || !e.NotAfter.IsZero()
-	}
-	return &snapshot{entries: entries}
-}
-
-// newEntry validates s against the existing entries. Callers hold k.mu
-// (or own k exclusively).
-func (k *Keyring) newEntry(s Secret, existing []entry) (entry, error) {
-	k.seq++
-	if s.ID == "" {
-		s.ID = "secret-" + strconv.Itoa(k.seq)
-	}
-	switch {
-	case len(s.Key) == 0:
-		return entry{}, fmt.Errorf("hmac: secret %q: empty key", s.ID)
-	case len(s.Key) < MinKeyLen:
-		return entry{}, fmt.Errorf("hmac: secret %q: key is %d bytes, want at least %d", s.ID, len(s.Key), MinKeyLen)
-	case !s.NotBefore.IsZero() && !s.NotAfter.IsZero() && !s.NotAfter.After(s.NotBefore):
-		return entry{}, fmt.Errorf("hmac: secret %q: NotAfter is not after NotBefore", s.ID)
-	}
-	for _, e := range existing {
-		if e.ID == s.ID {
-			return entry{}, fmt.Errorf("hmac: duplicate secret ID %q", s.ID)
-		}
-	}
-	m := newMaterial(s.Key)
-	s.Key = m.key
-	return entry{Secret: s, mat: m}, nil
-}
-
-func (k *Keyring) load() *snapshot {
-	if s := k.snap.Load(); s != nil {
-		return s
-	}
-	return &snapshot{}
-}
+// entries returns the current snapshot, newest first.
+func (k *Keyring) entries() []entry { return k.set.Keys() }
 
 // Rotate makes next the newest secret, the one new deliveries are signed
 // with, and keeps every other secret valid for grace from now (a secret
@@ -203,50 +166,26 @@ func (k *Keyring) Rotate(next Secret, grace time.Duration) error {
 
 // RotateAt is [Keyring.Rotate] with an explicit current time.
 func (k *Keyring) RotateAt(next Secret, grace time.Duration, now time.Time) error {
-	if grace < 0 {
-		return errors.New("hmac: negative grace period")
-	}
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	old := k.load()
-	e, err := k.newEntry(next, old.entries)
-	if err != nil {
-		return err
-	}
-	end := now.Add(grace)
-	entries := make([]entry, 0, len(old.entries)+1)
-	entries = append(entries, e)
-	for _, o := range old.entries {
-		if o.NotAfter.IsZero() || o.NotAfter.After(end) {
-			o.NotAfter = end
-		}
-		entries = append(entries, o)
-	}
-	k.snap.Store(newSnapshot(entries))
-	return nil
+	return k.set.RotateAt(&policy, toEntry(next), grace, now)
 }
 
 // Revoke removes the secret with the given ID at once: a grace period cut
 // short, for a secret that leaked. Revoking the last secret is allowed; the
 // keyring then verifies nothing (fail closed). An unknown ID is an error.
 func (k *Keyring) Revoke(id string) error {
-	k.mu.Lock()
-	defer k.mu.Unlock()
-	old := k.load()
-	entries := make([]entry, 0, len(old.entries))
-	found := false
-	for _, e := range old.entries {
-		if e.ID == id {
-			found = true
-			continue
+	return k.set.Revoke(&policy, id)
+}
+
+// HasShortSecrets reports whether the keyring holds a secret shorter than
+// [MinKeyLen] bytes (accepted through [Secret.AllowShort]), valid now or
+// not, so the caller can warn the operator once.
+func (k *Keyring) HasShortSecrets() bool {
+	for _, e := range k.entries() {
+		if len(e.Value.key) < MinKeyLen {
+			return true
 		}
-		entries = append(entries, e)
 	}
-	if !found {
-		return fmt.Errorf("hmac: no secret with ID %q", id)
-	}
-	k.snap.Store(newSnapshot(entries))
-	return nil
+	return false
 }
 
 // SecretInfo describes one secret of a keyring without its key.
@@ -259,10 +198,27 @@ type SecretInfo struct {
 // Secrets lists the keyring's secrets, newest first, without their keys,
 // including secrets that are not valid now.
 func (k *Keyring) Secrets() []SecretInfo {
-	s := k.load()
-	out := make([]SecretInfo, len(s.entries))
-	for i, e := range s.entries {
+	es := k.entries()
+	out := make([]SecretInfo, len(es))
+	for i, e := range es {
 		out[i] = SecretInfo{ID: e.ID, NotBefore: e.NotBefore, NotAfter: e.NotAfter}
 	}
 	return out
+}
+
+// SumSHA256 returns HMAC-SHA256(secret, data) for the secret with the
+// given ID, valid or not, without revealing the secret: handshakes that
+// answer with a MAC (Zoom's endpoint.url_validation) use the secret that
+// verified the request ([Result.SecretID]). An unknown ID is an error.
+func (k *Keyring) SumSHA256(id string, data []byte) ([]byte, error) {
+	for _, e := range k.entries() {
+		if e.ID == id {
+			st := e.Value.get(hashSHA256)
+			st.h.Write(data)
+			sum := st.h.Sum(nil)
+			e.Value.put(hashSHA256, st)
+			return sum, nil
+		}
+	}
+	return nil, fmt.Errorf("hmac: no secret with ID %q", id)
 }

@@ -6,15 +6,14 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/hookguard/hookguard/signature"
 )
 
 // maxSigs bounds the signatures one header may carry for the scheme's
 // version (v1, h1). Rotation needs two or three; more is refused.
 const maxSigs = 8
-
-// maxTimestampDigits bounds a unix timestamp: 12 digits reach year 33658,
-// and longer strings are refused before any arithmetic can overflow.
-const maxTimestampDigits = 12
 
 // b64 maps a standard base64 character, for each of the four positions of
 // a quantum, to its 6-bit value already shifted into place; 0xffffffff
@@ -220,8 +219,9 @@ func parseStandard(v string, set *sigSet) error {
 }
 
 // parsePairs reads "<tsKey>=<ts><sep><sigKey>=<hex>..." (Stripe: ',', t,
-// v1; Paddle: ';', ts, h1). Exactly one timestamp; other keys (Stripe's v0
-// test-mode signatures, future schemes) are skipped.
+// v1; Paddle: ';', ts, h1; PagerDuty: ',', no timestamp, v1). Exactly one
+// timestamp unless tsKey is ""; other keys (Stripe's v0 test-mode
+// signatures, future schemes) are skipped.
 func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts string, err error) {
 	seenTS := false
 	for v != "" {
@@ -240,19 +240,22 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 		}
 		key, val := item[:eq], item[eq+1:]
 		switch key {
+		case sigKey:
+			if err := set.add(val); err != nil {
+				return "", err
+			}
 		case tsKey:
+			if tsKey == "" {
+				continue
+			}
 			if seenTS {
 				return "", fmt.Errorf("%w: timestamp %q repeated", ErrMalformed, tsKey)
 			}
 			seenTS = true
 			ts = val
-		case sigKey:
-			if err := set.add(val); err != nil {
-				return "", err
-			}
 		}
 	}
-	if !seenTS {
+	if !seenTS && tsKey != "" {
 		return "", fmt.Errorf("%w: no %q timestamp", ErrMalformed, tsKey)
 	}
 	if set.n == 0 {
@@ -261,25 +264,12 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 	return ts, nil
 }
 
-// parseTimestamp accepts unix seconds as ASCII digits only: no sign, no
-// leading zero (except "0" itself), no spaces, at most 12 digits.
-func parseTimestamp(s string) (int64, error) {
-	if s == "" {
-		return 0, fmt.Errorf("%w: empty timestamp", ErrMalformed)
-	}
-	if len(s) > maxTimestampDigits {
-		return 0, fmt.Errorf("%w: timestamp too long", ErrMalformed)
-	}
-	if len(s) > 1 && s[0] == '0' {
-		return 0, fmt.Errorf("%w: timestamp has a leading zero", ErrMalformed)
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
-			return 0, fmt.Errorf("%w: timestamp is not digits only", ErrMalformed)
-		}
-		n = n*10 + int64(c-'0')
-	}
-	return n, nil
+// parseTimestamp and appendTimestamp are [signature.ParseTimestamp] and
+// [signature.AppendTimestamp].
+func parseTimestamp(s string, f TimestampFormat) (time.Time, error) {
+	return signature.ParseTimestamp(s, f)
+}
+
+func appendTimestamp(dst []byte, t time.Time, f TimestampFormat) ([]byte, error) {
+	return signature.AppendTimestamp(dst, t, f)
 }

@@ -76,7 +76,7 @@ var (
 
 // Presets returns every preset scheme, for CLIs and docs that list them.
 func Presets() []Scheme {
-	return []Scheme{StandardWebhooks, Svix, Stripe, GitHub, Slack, Shopify, Paddle, GitLab}
+	return append([]Scheme{StandardWebhooks, Svix, Stripe, GitHub, Slack, Shopify, Paddle, GitLab}, morePresets...)
 }
 
 // PresetByName returns the preset whose Name is name.

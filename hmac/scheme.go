@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"net/textproto"
 	"strings"
+
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Encoding is how a MAC is written on the wire.
@@ -33,6 +35,20 @@ func (e Encoding) String() string {
 	return "Encoding(" + fmt.Sprint(int(e)) + ")"
 }
 
+// TimestampFormat is how a signed timestamp is written on the wire; it is
+// [signature.TimestampFormat].
+type TimestampFormat = signature.TimestampFormat
+
+// The timestamp formats a [SchemeConfig] may declare.
+const (
+	// UnixSeconds: decimal seconds since 1970 (the default).
+	UnixSeconds = signature.UnixSeconds
+	// UnixMilliseconds: decimal milliseconds since 1970 (HubSpot).
+	UnixMilliseconds = signature.UnixMilliseconds
+	// RFC3339: an RFC 3339 date-time (Twitch).
+	RFC3339 = signature.RFC3339
+)
+
 // format is the shape of the signature header.
 type format uint8
 
@@ -43,6 +59,8 @@ const (
 	fmtStripe                 // "t=<ts>,v1=<hex>,v1=<hex>"
 	fmtPaddle                 // "ts=<ts>;h1=<hex>;h1=<hex>"
 	fmtToken                  // the header carries the shared secret itself
+	fmtTwilio                 // base64 HMAC-SHA1 over the URL and the sorted form parameters
+	fmtList                   // "v1=<hex>,v1=<hex>": PagerDuty
 )
 
 // keyFormat is how a displayed secret becomes key bytes.
@@ -64,6 +82,7 @@ type Scheme struct {
 	format    format
 	sigHeader string // canonical MIME form
 	tsHeader  string
+	tsFormat  TimestampFormat
 	idHeader  string
 	prefix    string
 	enc       Encoding
@@ -71,6 +90,7 @@ type Scheme struct {
 	tmpl      template
 	keyFormat keyFormat
 	multi     bool // the signer writes one signature per valid secret
+	urlDecode bool // HubSpot v3: decode the 12 listed escapes in {url} first
 }
 
 // Name returns the scheme's name, reported in [Result.Scheme].
@@ -118,12 +138,35 @@ func (s Scheme) SignatureHeader() string { return s.sigHeader }
 // or is not signed at all.
 func (s Scheme) TimestampHeader() string { return s.tsHeader }
 
+// TimestampFormat returns how the signed timestamp is written.
+func (s Scheme) TimestampFormat() TimestampFormat { return s.tsFormat }
+
 // IDHeader returns the canonical name of the event/delivery ID header, or "".
 func (s Scheme) IDHeader() string { return s.idHeader }
 
 // SignsTimestamp reports whether the signed content includes a timestamp,
 // so [Result.Timestamp] is authenticated and a replay window can use it.
 func (s Scheme) SignsTimestamp() bool { return s.tmpl.hasTS }
+
+// NeedsURL reports whether the signed content covers the request URL (and
+// for some schemes the method): Twilio, Square, HubSpot and custom
+// templates with {url} or {method}. Such a scheme is verified with
+// [Verifier.Authenticate] and a [signature.Message] carrying the URL the
+// sender signed; [Verifier.Verify] refuses it.
+func (s Scheme) NeedsURL() bool { return s.tmpl.hasURL || s.format == fmtTwilio }
+
+// Info describes the scheme for the Guard and the CLI.
+func (s Scheme) Info() signature.Info {
+	return signature.Info{
+		Name:            s.name,
+		SignatureHeader: s.sigHeader,
+		TimestampHeader: s.tsHeader,
+		IDHeader:        s.idHeader,
+		SignsTimestamp:  s.SignsTimestamp(),
+		SignsID:         s.SignsID(),
+		NeedsURL:        s.NeedsURL(),
+	}
+}
 
 // SignsID reports whether the signed content includes the event ID. When it
 // does not (GitHub, Shopify), [Result.ID] is whatever the sender put in the
@@ -148,19 +191,25 @@ type SchemeConfig struct {
 	// Hash: 0 means crypto.SHA256; crypto.SHA1 and crypto.SHA512 are
 	// allowed. The scheme fixes it: a header can never choose another.
 	Hash crypto.Hash
-	// TimestampHeader carries the signed unix time in seconds (digits
-	// only). Optional, but when set the Template must contain {timestamp}:
+	// TimestampHeader carries the signed time, written as TimestampFormat
+	// says. Optional, but when set the Template must contain {timestamp}:
 	// an unsigned timestamp would let an attacker refresh a stale delivery.
 	TimestampHeader string
+	// TimestampFormat: UnixSeconds (the zero value), UnixMilliseconds or
+	// RFC3339. Parsing is strict in every format (see [TimestampFormat]).
+	TimestampFormat TimestampFormat
 	// IDHeader carries the event or delivery ID, reported as [Result.ID].
 	// Optional. With {id} in the Template the ID is signed and required.
 	IDHeader string
 	// Template is the signed content: literal text plus the placeholders
-	// {body}, {timestamp} and {id}. "" means "{body}". {body} must appear
-	// exactly once; {timestamp} and {id} at most once each and only with
-	// their header configured. Examples: "{timestamp}.{body}",
-	// "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}". No other braces
-	// are allowed.
+	// {body}, {timestamp}, {id}, {method} and {url}. "" means "{body}".
+	// {body} must appear exactly once, the others at most once each;
+	// {timestamp} and {id} only with their header configured. {url} is the
+	// absolute URL the sender signed and {method} the request method (see
+	// [Scheme.NeedsURL]). Examples: "{timestamp}.{body}",
+	// "v0:{timestamp}:{body}", "{id}.{timestamp}.{body}", "{url}{body}".
+	// An ID followed by a literal may not contain that literal's first
+	// byte (see [Verifier.Verify]). No other braces are allowed.
 	Template string
 	// SharedToken makes a scheme in which SignatureHeader carries the
 	// secret itself (GitLab's X-Gitlab-Token and similar). It proves only
@@ -194,7 +243,7 @@ func NewScheme(c SchemeConfig) (Scheme, error) {
 		s.idHeader = textproto.CanonicalMIMEHeaderKey(c.IDHeader)
 	}
 	if c.SharedToken {
-		if c.Prefix != "" || c.Encoding != Hex || c.Hash != 0 || c.TimestampHeader != "" || c.Template != "" {
+		if c.Prefix != "" || c.Encoding != Hex || c.Hash != 0 || c.TimestampHeader != "" || c.TimestampFormat != 0 || c.Template != "" {
 			return fail("a SharedToken scheme takes only Name, SignatureHeader and IDHeader")
 		}
 		s.format = fmtToken
@@ -226,6 +275,12 @@ func NewScheme(c SchemeConfig) (Scheme, error) {
 			return fail("TimestampHeader: %v", err)
 		}
 		s.tsHeader = textproto.CanonicalMIMEHeaderKey(c.TimestampHeader)
+	}
+	switch c.TimestampFormat {
+	case UnixSeconds, UnixMilliseconds, RFC3339:
+		s.tsFormat = c.TimestampFormat
+	default:
+		return fail("unknown TimestampFormat %d", int(c.TimestampFormat))
 	}
 	t, err := compileTemplate(c.Template)
 	if err != nil {

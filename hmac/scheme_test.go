@@ -38,7 +38,7 @@ func TestNewSchemeRefuses(t *testing.T) {
 		{"no body", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "static"}},
 		{"two bodies", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "{body}{body}"}},
 		{"two timestamps", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", TimestampHeader: "X-Ts", Template: "{timestamp}{timestamp}{body}"}},
-		{"unknown placeholder", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "{url}{body}"}},
+		{"unknown placeholder", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "{path}{body}"}},
 		{"unmatched brace", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "{body"}},
 		{"stray close brace", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Sig", Template: "}{body}"}},
 		{"token with hash", hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Tok", SharedToken: true, Hash: crypto.SHA1}},

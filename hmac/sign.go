@@ -6,9 +6,12 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
+
+	"github.com/hookguard/hookguard/rotation"
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Signer writes a scheme's signature headers: the sending side, used by
@@ -21,8 +24,9 @@ type Signer struct {
 }
 
 type signBuf struct {
-	out []byte
-	ts  [20]byte
+	out  []byte
+	ts   [40]byte
+	form formBuf
 }
 
 // NewSigner returns a signer for scheme s with the secrets of k. A zero
@@ -30,6 +34,11 @@ type signBuf struct {
 func NewSigner(s Scheme, k *Keyring) *Signer {
 	return &Signer{scheme: s, keys: k}
 }
+
+var _ signature.Signer = (*Signer)(nil)
+
+// Info describes the signer's scheme ([Scheme.Info]).
+func (s *Signer) Info() signature.Info { return s.scheme.Info() }
 
 // Sign writes the scheme's headers for a delivery with event ID id, signed
 // timestamp ts and body into h, replacing any earlier values. Where the
@@ -39,20 +48,56 @@ func NewSigner(s Scheme, k *Keyring) *Signer {
 // newest valid secret. id is needed only by schemes that sign or carry an
 // ID and must be printable ASCII without spaces; ts is ignored by schemes
 // that sign no timestamp. Sign decides validity with time.Now; see
-// [Signer.SignAt].
+// [Signer.SignAt]. Schemes that sign the URL ([Scheme.NeedsURL]) need
+// [Signer.SignURL].
 func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) error {
-	return s.sign(h, id, ts, body, time.Time{}, false)
+	if s.scheme.NeedsURL() {
+		return fmt.Errorf("hmac: scheme %q signs the request URL: use SignURL", s.scheme.name)
+	}
+	c := rotation.Clock{}
+	return s.sign(h, "", "", id, ts, body, &c)
 }
 
 // SignAt is [Signer.Sign] with an explicit time deciding which secrets are
 // valid (it need not equal ts).
 func (s *Signer) SignAt(h http.Header, id string, ts time.Time, body []byte, now time.Time) error {
-	return s.sign(h, id, ts, body, now, true)
+	if s.scheme.NeedsURL() {
+		return fmt.Errorf("hmac: scheme %q signs the request URL: use SignURL", s.scheme.name)
+	}
+	c := rotation.At(now)
+	return s.sign(h, "", "", id, ts, body, &c)
+}
+
+// SignURL is [Signer.SignAt] for a request sent with method to url, the
+// absolute URL the receiver will verify against. Schemes that do not sign
+// the URL ignore method and url. For Twilio the form parameters are read
+// from body (or, when url carries bodySHA256, body must hash to it).
+func (s *Signer) SignURL(h http.Header, method, url, id string, ts time.Time, body []byte, now time.Time) error {
+	if s.scheme.NeedsURL() {
+		if err := signature.CheckBaseURL(baseOf(url)); err != nil {
+			return fmt.Errorf("hmac: SignURL: %w", err)
+		}
+	}
+	c := rotation.At(now)
+	return s.sign(h, method, url, id, ts, body, &c)
+}
+
+// baseOf returns scheme://host of an absolute URL.
+func baseOf(u string) string {
+	for _, p := range []string{"https://", "http://"} {
+		if rest, ok := strings.CutPrefix(u, p); ok {
+			if i := strings.IndexAny(rest, "/?#"); i >= 0 {
+				return p + rest[:i]
+			}
+			return u
+		}
+	}
+	return u
 }
 
 var errSignerNotConfigured = errors.New("hmac: signer has no scheme or keyring")
 
-func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now time.Time, haveNow bool) error {
+func (s *Signer) sign(h http.Header, method, url, id string, ts time.Time, body []byte, c *rotation.Clock) error {
 	sc := &s.scheme
 	if sc.format == fmtNone || s.keys == nil {
 		return errSignerNotConfigured
@@ -64,49 +109,65 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 		if err := checkID(id); err != nil {
 			return err
 		}
+		if err := sc.tmpl.checkID("the event ID", id); err != nil {
+			return err
+		}
 	}
-	snap := s.keys.load()
+	keys := s.keys.entries()
 
 	b, _ := s.bufs.Get().(*signBuf)
 	if b == nil {
 		b = &signBuf{out: make([]byte, 0, 256)}
 	}
 	defer s.bufs.Put(b)
-	var tsb []byte
+	f := fields{id: id, method: method, url: url}
+	if sc.urlDecode {
+		f.url = hubspotDecodeURL(url)
+	}
 	if sc.tmpl.hasTS {
-		sec := ts.Unix()
-		if sec < 0 || ts.IsZero() {
-			return errors.New("hmac: Sign needs a timestamp after 1970")
+		tsb, err := appendTimestamp(b.ts[:0], ts, sc.tsFormat)
+		if err != nil {
+			return err
 		}
-		tsb = strconv.AppendInt(b.ts[:0], sec, 10)
-		if len(tsb) > maxTimestampDigits {
-			return errors.New("hmac: Sign timestamp too large")
+		// The header value is this string too: one allocation for both.
+		f.ts = string(tsb)
+	}
+	var params []byte
+	if sc.format == fmtTwilio {
+		var err error
+		if params, err = twilioSigned(&b.form, method, url, body); err != nil {
+			return err
 		}
 	}
 
 	out := b.out[:0]
 	switch sc.format {
 	case fmtStripe:
-		out = append(append(out, "t="...), tsb...)
+		out = append(append(out, "t="...), f.ts...)
 	case fmtPaddle:
-		out = append(append(out, "ts="...), tsb...)
+		out = append(append(out, "ts="...), f.ts...)
 	}
 	n := 0
-	for i := range snap.entries {
-		e := &snap.entries[i]
-		if !e.usable(&now, &haveNow) {
+	for i := range keys {
+		e := &keys[i]
+		if !e.Usable(c) {
 			continue
 		}
 		if sc.format == fmtToken {
-			out = append(out, e.mat.key...)
+			out = append(out, e.Value.key...)
 			n++
 			break
 		}
-		st := e.mat.get(sc.hash)
-		sc.tmpl.writeSign(st.h, st.scratch[:], id, tsb, body)
+		st := e.Value.get(sc.hash)
+		if sc.format == fmtTwilio {
+			st.h.Write([]byte(url))
+			st.h.Write(params)
+		} else {
+			sc.tmpl.write(st.h, st.scratch[:], &f, body)
+		}
 		sum := st.h.Sum(st.sum[:0])
 		switch sc.format {
-		case fmtSingle:
+		case fmtSingle, fmtTwilio:
 			out = append(out, sc.prefix...)
 			out = appendMAC(out, sum, sc.enc)
 		case fmtStandard:
@@ -121,8 +182,14 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 		case fmtPaddle:
 			out = append(out, ";h1="...)
 			out = appendMAC(out, sum, Hex)
+		case fmtList:
+			if n > 0 {
+				out = append(out, ',')
+			}
+			out = append(out, "v1="...)
+			out = appendMAC(out, sum, Hex)
 		}
-		e.mat.put(sc.hash, st)
+		e.Value.put(sc.hash, st)
 		n++
 		if !sc.multi {
 			break
@@ -138,7 +205,7 @@ func (s *Signer) sign(h http.Header, id string, ts time.Time, body []byte, now t
 	vals[0] = string(out)
 	h[sc.sigHeader] = vals[0:1:1]
 	if sc.tsHeader != "" {
-		vals[1] = string(tsb)
+		vals[1] = f.ts
 		h[sc.tsHeader] = vals[1:2:2]
 	}
 	if sc.idHeader != "" && id != "" {

@@ -2,6 +2,7 @@ package hmac
 
 import (
 	"errors"
+	"fmt"
 	"hash"
 	"strings"
 )
@@ -14,23 +15,31 @@ const (
 	partBody
 	partTS
 	partID
+	partMethod
+	partURL
 )
 
 type part struct {
 	kind partKind
-	lit  []byte // partLit only
+	lit  string // partLit only
 }
 
 // template is the compiled signed-content layout.
 type template struct {
-	parts []part
-	hasTS bool
-	hasID bool
+	parts  []part
+	hasTS  bool
+	hasID  bool
+	hasURL bool // {url} or {method}: the signed content covers the request line
+	// idStop is the first byte of the literal that follows {id}, or 0. An
+	// ID containing it is refused: with "{id}.{timestamp}.{body}" the ID
+	// "a.1700000000.x" would let the same signed bytes be re-split into
+	// another ID, timestamp and body.
+	idStop byte
 }
 
 // compileTemplate parses src ("" means "{body}") into parts. It refuses
 // unknown placeholders, stray braces, a missing or repeated {body}, and a
-// repeated {timestamp} or {id}.
+// repeated {timestamp}, {id}, {method} or {url}.
 func compileTemplate(src string) (template, error) {
 	if src == "" {
 		src = "{body}"
@@ -41,11 +50,11 @@ func compileTemplate(src string) (template, error) {
 	for rest != "" {
 		i := strings.IndexAny(rest, "{}")
 		if i < 0 {
-			t.parts = append(t.parts, part{kind: partLit, lit: []byte(rest)})
+			t.parts = append(t.parts, part{kind: partLit, lit: rest})
 			break
 		}
 		if i > 0 {
-			t.parts = append(t.parts, part{kind: partLit, lit: []byte(rest[:i])})
+			t.parts = append(t.parts, part{kind: partLit, lit: rest[:i]})
 		}
 		if rest[i] == '}' {
 			return template{}, errors.New("template: unmatched '}'")
@@ -71,6 +80,18 @@ func compileTemplate(src string) (template, error) {
 			}
 			t.hasID = true
 			t.parts = append(t.parts, part{kind: partID})
+		case "method", "url":
+			kind := partMethod
+			if name == "url" {
+				kind = partURL
+			}
+			for _, p := range t.parts {
+				if p.kind == kind {
+					return template{}, errors.New("template: {" + name + "} appears twice")
+				}
+			}
+			t.hasURL = true
+			t.parts = append(t.parts, part{kind: kind})
 		default:
 			return template{}, errors.New("template: unknown placeholder {" + sanitize(name) + "}")
 		}
@@ -79,7 +100,21 @@ func compileTemplate(src string) (template, error) {
 	if nBody != 1 {
 		return template{}, errors.New("template: {body} must appear exactly once")
 	}
+	for i, p := range t.parts {
+		if p.kind == partID && i+1 < len(t.parts) && t.parts[i+1].kind == partLit {
+			t.idStop = t.parts[i+1].lit[0]
+		}
+	}
 	return t, nil
+}
+
+// checkID refuses a signed ID that contains the separator following {id}
+// in the template (see template.idStop). hdr names the ID header.
+func (t *template) checkID(hdr, id string) error {
+	if t.hasID && t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0 {
+		return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
+	}
+	return nil
 }
 
 // sanitize shortens and escapes user text for an error message.
@@ -90,35 +125,30 @@ func sanitize(s string) string {
 	return strings.ToValidUTF8(s, "?")
 }
 
-// write streams the signed content into h. Literal text, the timestamp and
-// the ID are gathered in scratch and written together, so a typical
-// "{id}.{timestamp}." prefix costs one Write; the body is written in place,
-// never copied. Nothing is allocated.
-func (t *template) write(h hash.Hash, scratch []byte, id, ts string, body []byte) {
+// fields are the per-delivery values a template interpolates.
+type fields struct {
+	id, ts, method, url string
+}
+
+// write streams the signed content into h, for the verifier and the signer
+// alike. Literal text, the timestamp and the ID are gathered in scratch and
+// written together, so a typical "{id}.{timestamp}." prefix costs one
+// Write; the body is written in place, never copied. Nothing is allocated.
+func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 	buf := scratch[:0]
 	for i := range t.parts {
 		p := &t.parts[i]
-		// The appends are spelled out (not a call to gather) to keep the
-		// hot path free of calls; capacity is checked so none can allocate.
 		switch p.kind {
 		case partLit:
-			if len(buf)+len(p.lit) <= cap(buf) {
-				buf = append(buf, p.lit...)
-			} else {
-				buf = gatherSlow(h, scratch, buf, p.lit, "")
-			}
+			buf = gather(h, scratch, buf, p.lit)
 		case partTS:
-			if len(buf)+len(ts) <= cap(buf) {
-				buf = append(buf, ts...)
-			} else {
-				buf = gatherSlow(h, scratch, buf, nil, ts)
-			}
+			buf = gather(h, scratch, buf, f.ts)
 		case partID:
-			if len(buf)+len(id) <= cap(buf) {
-				buf = append(buf, id...)
-			} else {
-				buf = gatherSlow(h, scratch, buf, nil, id)
-			}
+			buf = gather(h, scratch, buf, f.id)
+		case partMethod:
+			buf = gather(h, scratch, buf, f.method)
+		case partURL:
+			buf = gather(h, scratch, buf, f.url)
 		case partBody:
 			if len(buf) > 0 {
 				h.Write(buf)
@@ -134,51 +164,20 @@ func (t *template) write(h hash.Hash, scratch []byte, id, ts string, body []byte
 	}
 }
 
-// writeSign is write for the signer, whose timestamp is already bytes.
-func (t *template) writeSign(h hash.Hash, scratch []byte, id string, ts []byte, body []byte) {
-	buf := scratch[:0]
-	for i := range t.parts {
-		p := &t.parts[i]
-		switch p.kind {
-		case partLit:
-			buf = gather(h, scratch, buf, p.lit, "")
-		case partTS:
-			buf = gather(h, scratch, buf, ts, "")
-		case partID:
-			buf = gather(h, scratch, buf, nil, id)
-		case partBody:
-			if len(buf) > 0 {
-				h.Write(buf)
-				buf = scratch[:0]
-			}
-			if len(body) > 0 {
-				h.Write(body)
-			}
-		}
-	}
-	if len(buf) > 0 {
-		h.Write(buf)
-	}
-}
-
-// gather appends b or s (one of them is empty) to buf, a prefix of scratch.
-// The common case is one inlined append within scratch's capacity; longer
-// pieces flush buf and go through scratch in chunks, so append never grows
-// past scratch and nothing is allocated.
-func gather(h hash.Hash, scratch, buf []byte, b []byte, s string) []byte {
-	if len(buf)+len(b)+len(s) <= cap(buf) {
-		buf = append(buf, b...)
+// gather appends s to buf, a prefix of scratch. The common case is one
+// inlined append within scratch's capacity; a longer piece flushes buf and
+// goes through scratch in chunks, so append never grows past scratch and
+// nothing is allocated.
+func gather(h hash.Hash, scratch, buf []byte, s string) []byte {
+	if len(buf)+len(s) <= cap(buf) {
 		return append(buf, s...)
 	}
-	return gatherSlow(h, scratch, buf, b, s)
+	return gatherSlow(h, scratch, buf, s)
 }
 
-func gatherSlow(h hash.Hash, scratch, buf []byte, b []byte, s string) []byte {
+func gatherSlow(h hash.Hash, scratch, buf []byte, s string) []byte {
 	if len(buf) > 0 {
 		h.Write(buf)
-	}
-	if len(b) > 0 {
-		h.Write(b)
 	}
 	for len(s) > 0 {
 		n := copy(scratch, s)

@@ -46,10 +46,27 @@
 // request it forwards. Signature verification (package hmac) is what proves
 // the sender; an allow list is defence in depth.
 //
+// # Forwarded protocol
+//
+// [Resolver.ForwardedProto] reports the protocol the client used to reach
+// the nearest trusted proxy (X-Forwarded-Proto, or RFC 7239's proto= when
+// the Resolver reads Forwarded), so that a TLS requirement can accept plain
+// HTTP from a proxy that terminated TLS. Like the address walk it believes
+// trusted peers only, reads the configured header family only, and fails
+// closed on garbage.
+//
+// # Misconfiguration
+//
+// Trusting a whole address family, whether as 0.0.0.0/0 or as pieces that
+// add up to it, lets any client pick its address: [Resolver.Validate]
+// refuses it, and [List.WholeFamily] lets a caller refuse such an allow
+// list too.
+//
 // # Hot reload
 //
 // A [List] is immutable. A [Holder] holds the current one and swaps it
 // atomically; [WatchFile] reloads a list file into a Holder when it changes,
 // keeps the last good List when the new file is broken, and stops with its
-// context.
+// context. Both are a [Source], the interface a consumer reads the list in
+// force through.
 package ipallow

@@ -93,25 +93,6 @@ func ExampleResolver_ClientIP() {
 	// 2001:db8:cafe::17 <nil>
 }
 
-func ExampleParsePeer() {
-	// A framework that hands over the connection's address parses it once
-	// per connection and resolves each request's client from it.
-	peer, err := ipallow.ParsePeer("[::ffff:10.0.0.7]:51234")
-	fmt.Println(peer, err)
-
-	r := ipallow.Resolver{Trusted: ipallow.MustParse("10.0.0.0/8")}
-	h := http.Header{"X-Forwarded-For": {"203.0.113.9"}}
-	ip, err := r.ClientIPFromPeer(peer, h)
-	fmt.Println(ip, err)
-
-	_, err = ipallow.ParsePeer("localhost:8080")
-	fmt.Println(err)
-	// Output:
-	// 10.0.0.7 <nil>
-	// 203.0.113.9 <nil>
-	// ipallow: peer address is not an IP address: "localhost:8080"
-}
-
 func ExampleHolder() {
 	holder := ipallow.NewHolder(ipallow.MustParse("192.0.2.0/24"))
 	ip := netip.MustParseAddr("198.51.100.7")
@@ -152,4 +133,47 @@ func ExampleWatchFile() {
 	<-done // the watcher's goroutine has exited
 	// Output:
 	// 192.0.2.0/24
+}
+
+func ExampleResolver_ForwardedProto() {
+	// A TLS-terminating proxy at 10.0.0.2 reports the client's protocol.
+	r := ipallow.Resolver{Trusted: ipallow.MustParse("10.0.0.0/8"), Header: "Forwarded"}
+	h := http.Header{"Forwarded": {`for=203.0.113.9;host="shop;proto=http";proto=https`}}
+	proto, err := r.ForwardedProto("10.0.0.2:41000", h)
+	fmt.Println(proto, err)
+
+	// Anyone else's word is not taken.
+	proto, err = r.ForwardedProto("198.51.100.7:41000", h)
+	fmt.Printf("%q %v\n", proto, err)
+
+	// Without "Forwarded", only X-Forwarded-Proto counts: its last element.
+	r.Header = ""
+	h = http.Header{"X-Forwarded-Proto": {"http, https"}, "Forwarded": {"proto=http"}}
+	proto, err = r.ForwardedProto("10.0.0.2:41000", h)
+	fmt.Println(proto, err)
+	// Output:
+	// https <nil>
+	// "" <nil>
+	// https <nil>
+}
+
+func ExampleList_WholeFamily() {
+	l := ipallow.MustParse("0.0.0.0/1, 128.0.0.0/1")
+	fmt.Println(l.WholeFamily())
+	fmt.Println(ipallow.Resolver{Trusted: l}.Validate())
+	// Output:
+	// 0.0.0.0/0 true
+	// ipallow: Resolver.Trusted covers 0.0.0.0/0: every client could choose its own address
+}
+
+func ExampleSource() {
+	// A fixed List and a hot-swappable Holder are both a Source.
+	sources := []ipallow.Source{ipallow.MustParse("192.0.2.0/24"), ipallow.NewHolder(ipallow.MustParse("198.51.100.0/24"))}
+	ip := netip.MustParseAddr("192.0.2.7")
+	for _, s := range sources {
+		fmt.Println(s.Load().Contains(ip))
+	}
+	// Output:
+	// true
+	// false
 }

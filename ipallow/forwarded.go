@@ -34,7 +34,7 @@ func walkForwarded(vals []string, trusted *List, peer netip.Addr) (netip.Addr, e
 	)
 	for _, line := range vals {
 		for s := line; s != ""; {
-			node, hasFor, rest, ok := nextElement(s)
+			el, rest, ok := nextElement(s)
 			elem := s[:len(s)-len(rest)]
 			s = rest
 			var h hop
@@ -44,14 +44,13 @@ func walkForwarded(vals []string, trusted *List, peer netip.Addr) (netip.Addr, e
 				// elements, so it counts as one bad element.
 				h = hop{reason: ErrMalformed, token: elem}
 				s = ""
-			case !hasFor:
-				if e := trimOWS(elem); e == "" || e == "," {
-					continue // an empty list element, allowed by the list syntax
-				}
+			case isEmptyElement(elem):
+				continue // allowed by the list syntax
+			case !el.hasFor:
 				h = hop{reason: ErrMalformed, token: elem}
 			default:
-				a, err := parseNode(node)
-				h = hop{addr: a, reason: err, token: node}
+				a, err := parseNode(el.node)
+				h = hop{addr: a, reason: err, token: el.node}
 			}
 			if !haveAny {
 				first, haveAny = h, true
@@ -73,23 +72,40 @@ func walkForwarded(vals []string, trusted *List, peer netip.Addr) (netip.Addr, e
 	return peer, nil
 }
 
+// isEmptyElement reports whether elem, as nextElement consumed it, is an
+// empty list element (nothing, or nothing but its comma).
+func isEmptyElement(elem string) bool {
+	e := trimOWS(elem)
+	return e == "" || e == ","
+}
+
+// element is what a forwarded-element says that this package reads: its
+// for= and proto= parameters, quotes removed.
+type element struct {
+	node     string
+	hasFor   bool
+	proto    string
+	hasProto bool
+	badProto bool // proto= given twice, or with a quoted-pair
+}
+
 // nextElement parses the forwarded-element at the start of s. It returns
-// the raw value of its for= parameter (quotes removed), whether it had one,
-// the text after the element's separating comma ("" at the end), and false
-// on a syntax error: a pair without '=', a bad parameter name, an
-// unterminated quoted string, junk after a value, or for= given twice.
-func nextElement(s string) (node string, hasFor bool, rest string, ok bool) {
+// the element, the text after its separating comma ("" at the end), and
+// false on a syntax error: a pair without '=', a bad parameter name, an
+// unterminated quoted string, junk after a value, or for= given twice or
+// with a quoted-pair. Commas and semicolons inside quoted strings are text.
+func nextElement(s string) (el element, rest string, ok bool) {
 	i := 0
 	for {
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 			i++
 		}
 		if i == len(s) {
-			return node, hasFor, "", true
+			return el, "", true
 		}
 		switch s[i] {
 		case ',':
-			return node, hasFor, s[i+1:], true
+			return el, s[i+1:], true
 		case ';':
 			i++
 			continue
@@ -100,7 +116,7 @@ func nextElement(s string) (node string, hasFor bool, rest string, ok bool) {
 		}
 		name := s[start:i]
 		if name == "" || i == len(s) || s[i] != '=' {
-			return "", false, "", false
+			return element{}, "", false
 		}
 		i++
 		var val string
@@ -116,7 +132,7 @@ func nextElement(s string) (node string, hasFor bool, rest string, ok bool) {
 				i++
 			}
 			if i >= len(s) {
-				return "", false, "", false
+				return element{}, "", false
 			}
 			val = s[start:i]
 			i++
@@ -130,17 +146,21 @@ func nextElement(s string) (node string, hasFor bool, rest string, ok bool) {
 			}
 			val = s[start:i]
 		}
-		if strings.EqualFold(name, "for") {
-			if hasFor || escaped {
-				return "", false, "", false
+		switch {
+		case strings.EqualFold(name, "for"):
+			if el.hasFor || escaped {
+				return element{}, "", false
 			}
-			hasFor, node = true, val
+			el.hasFor, el.node = true, val
+		case strings.EqualFold(name, "proto"):
+			el.badProto = el.badProto || el.hasProto || escaped
+			el.hasProto, el.proto = true, val
 		}
 		for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
 			i++
 		}
 		if i < len(s) && s[i] != ';' && s[i] != ',' {
-			return "", false, "", false
+			return element{}, "", false
 		}
 	}
 }

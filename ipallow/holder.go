@@ -5,6 +5,23 @@ import (
 	"sync/atomic"
 )
 
+// Source gives the allow list in force for a request: a fixed *List, or a
+// *Holder whose List may be swapped while serving. A consumer such as the
+// middleware calls Load once per request and uses that List throughout it.
+// Load must be safe for concurrent use and must not block.
+type Source interface {
+	Load() *List
+}
+
+var (
+	_ Source = (*List)(nil)
+	_ Source = (*Holder)(nil)
+)
+
+// Load returns l itself, so that a fixed List is a [Source] that never
+// changes. It is safe on a nil List, which it returns.
+func (l *List) Load() *List { return l }
+
 // Holder holds the current List of a running server and lets it be swapped
 // atomically while requests are served: readers call [Holder.Load] (or
 // [Holder.Contains]) on every request and see either the old or the new List,

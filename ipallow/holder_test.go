@@ -72,3 +72,27 @@ func TestHolderContainsZeroAllocs(t *testing.T) {
 		}
 	}))
 }
+
+func TestSource(t *testing.T) {
+	fixed := MustParse("192.0.2.0/24")
+	swapped := MustParse("198.51.100.0/24")
+	h := NewHolder(fixed)
+	var nilList *List
+	for _, tc := range []struct {
+		name string
+		src  Source
+		want *List
+	}{
+		{"fixed list", fixed, fixed},
+		{"nil list", nilList, nil},
+		{"holder", h, fixed},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Same(t, tc.want, tc.src.Load())
+		})
+	}
+	var src Source = h
+	h.Store(swapped)
+	require.Same(t, swapped, src.Load(), "a Holder as Source sees the swap")
+	require.True(t, src.Load().Contains(netip.MustParseAddr("198.51.100.7")))
+}

@@ -104,22 +104,19 @@ func (r *Resolver) header() (string, headerKind) {
 }
 
 // Validate reports a misconfigured Resolver: a Header that is not a valid
-// header field name, or a Trusted list with a /0 prefix (0.0.0.0/0, ::/0),
-// which would trust every address and so let any client choose the address
-// it is seen as. Call it once when the Resolver is configured, so a mistake
-// fails at start-up rather than on every request.
+// header field name, or a Trusted list that covers a whole address family
+// (0.0.0.0/0, ::/0, or prefixes whose union is one: see [List.WholeFamily]),
+// which would trust every address of it and so let any client choose the
+// address it is seen as. Call it once when the Resolver is configured, so a
+// mistake fails at start-up rather than on every request.
 func (r Resolver) Validate() error {
 	for i := 0; i < len(r.Header); i++ {
 		if !isTchar(r.Header[i]) {
 			return fmt.Errorf("ipallow: Resolver.Header %q is not a header field name", r.Header)
 		}
 	}
-	if r.Trusted != nil {
-		for _, p := range r.Trusted.prefixes {
-			if p.Bits() == 0 {
-				return fmt.Errorf("ipallow: Resolver.Trusted holds %v: every client could choose its own address", p)
-			}
-		}
+	if p, ok := r.Trusted.WholeFamily(); ok {
+		return fmt.Errorf("ipallow: Resolver.Trusted covers %v: every client could choose its own address", p)
 	}
 	return nil
 }
@@ -135,55 +132,17 @@ func (r Resolver) ClientIP(req *http.Request) (netip.Addr, error) {
 // h gives the request's header lines (an http.Header works; nil means no
 // headers).
 func (r Resolver) ClientIPFrom(remoteAddr string, h HeaderValues) (netip.Addr, error) {
-	peer, err := ParsePeer(remoteAddr)
+	peer, err := parsePeer(remoteAddr)
 	if err != nil {
 		return netip.Addr{}, err
-	}
-	return r.ClientIPFromPeer(peer, h)
-}
-
-// ParsePeer parses a direct peer's address the way [Resolver.ClientIPFrom]
-// does: "ip:port", "[ipv6]:port" or a bare IP, returned unmapped and
-// without a zone; anything else is ErrBadPeer. With [Resolver.ClientIPFromPeer]
-// it lets a caller parse a connection's address once for all the requests
-// the connection carries.
-func ParsePeer(remoteAddr string) (netip.Addr, error) {
-	peer, ok := parsePeer(remoteAddr)
-	if !ok {
-		return netip.Addr{}, fmt.Errorf("%w: %q", ErrBadPeer, clip(remoteAddr))
-	}
-	return peer, nil
-}
-
-// ClientIPFromPeer is [Resolver.ClientIPFrom] for a peer address that is
-// already parsed, as frameworks such as fasthttp provide it. The invalid
-// (zero) Addr gives ErrBadPeer; h nil means no headers.
-func (r Resolver) ClientIPFromPeer(peer netip.Addr, h HeaderValues) (netip.Addr, error) {
-	peer = clean(peer)
-	if !peer.IsValid() {
-		return netip.Addr{}, ErrBadPeer
 	}
 	if h == nil || !r.Trusted.Contains(peer) {
 		return peer, nil
 	}
 	key, kind := r.header()
-	var vals []string
-	if hh, ok := h.(http.Header); ok {
-		vals = hh[key] // key is canonical: skip Values' re-canonicalisation
-	} else {
-		vals = h.Values(key)
-	}
-	if len(vals) == 0 {
-		return peer, nil
-	}
-	if max := r.maxBytes(); max >= 0 {
-		n := 0
-		for _, v := range vals {
-			n += len(v)
-		}
-		if n > max {
-			return netip.Addr{}, fmt.Errorf("%w: %s is %d bytes (cap %d)", ErrHeaderTooLarge, key, n, max)
-		}
+	vals, err := r.lines(h, key)
+	if len(vals) == 0 || err != nil {
+		return peer, err
 	}
 	switch kind {
 	case kindForwarded:
@@ -193,6 +152,27 @@ func (r Resolver) ClientIPFromPeer(peer netip.Addr, h HeaderValues) (netip.Addr,
 	default:
 		return walkList(vals, r.Trusted, key)
 	}
+}
+
+// lines returns the lines of header key (canonical) in h, or
+// ErrHeaderTooLarge when together they are longer than the cap.
+func (r *Resolver) lines(h HeaderValues, key string) ([]string, error) {
+	var vals []string
+	if hh, ok := h.(http.Header); ok {
+		vals = hh[key] // key is canonical: skip Values' re-canonicalisation
+	} else {
+		vals = h.Values(key)
+	}
+	if max := r.maxBytes(); max >= 0 {
+		n := 0
+		for _, v := range vals {
+			n += len(v)
+		}
+		if n > max {
+			return nil, fmt.Errorf("%w: %s is %d bytes (cap %d)", ErrHeaderTooLarge, key, n, max)
+		}
+	}
+	return vals, nil
 }
 
 func (r *Resolver) maxBytes() int {
@@ -245,9 +225,14 @@ func single(vals []string, key string) (netip.Addr, error) {
 	return a, nil
 }
 
-// parsePeer parses a RemoteAddr: ip:port, [ipv6]:port or a bare IP.
-func parsePeer(s string) (netip.Addr, bool) {
-	return parseHop(s)
+// parsePeer parses a RemoteAddr: ip:port, [ipv6]:port or a bare IP,
+// unmapped and without a zone; anything else is ErrBadPeer.
+func parsePeer(s string) (netip.Addr, error) {
+	a, ok := parseHop(s)
+	if !ok {
+		return netip.Addr{}, fmt.Errorf("%w: %q", ErrBadPeer, clip(s))
+	}
+	return a, nil
 }
 
 // parseHop parses one X-Forwarded-For hop: an IPv4 or IPv6 address, an

@@ -218,14 +218,11 @@ func TestClientIPFrom(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, netip.MustParseAddr("10.0.0.2"), got)
 
-	got, err = r.ClientIPFromPeer(netip.MustParseAddr("::ffff:10.0.0.2"), h)
+	got, err = r.ClientIPFrom("[::ffff:10.0.0.2]:1", h)
 	require.NoError(t, err)
 	require.Equal(t, netip.MustParseAddr("203.0.113.5"), got)
 
-	_, err = r.ClientIPFromPeer(netip.Addr{}, h)
-	require.ErrorIs(t, err, ErrBadPeer)
-
-	got, err = r.ClientIPFromPeer(netip.MustParseAddr("fe80::1%eth0"), h)
+	got, err = r.ClientIPFrom("[fe80::1%eth0]:1", h)
 	require.NoError(t, err)
 	require.Equal(t, netip.MustParseAddr("fe80::1"), got)
 
@@ -263,9 +260,9 @@ func TestClientIPZeroAllocs(t *testing.T) {
 	require.Zero(t, allocs)
 }
 
-// TestParsePeer: ParsePeer is ClientIPFrom's parse of the direct peer, and
-// ClientIPFromPeer on its result is ClientIPFrom.
-func TestParsePeer(t *testing.T) {
+// TestPeerAddress: the direct peer's address forms, each unmapped and
+// unzoned, and the ones refused as ErrBadPeer.
+func TestPeerAddress(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"192.0.2.1:40000", "192.0.2.1"},
 		{"192.0.2.1", "192.0.2.1"},
@@ -275,18 +272,12 @@ func TestParsePeer(t *testing.T) {
 		{"[::ffff:192.0.2.1]:80", "192.0.2.1"},
 		{"[fe80::1%eth0]:80", "fe80::1"},
 	} {
-		got, err := ParsePeer(c.in)
+		got, err := Resolver{}.ClientIPFrom(c.in, nil)
 		require.NoError(t, err, c.in)
 		require.Equal(t, netip.MustParseAddr(c.want), got, c.in)
-		r := Resolver{Trusted: trustedProxies}
-		h := http.Header{"X-Forwarded-For": {"203.0.113.5"}}
-		a, errA := r.ClientIPFrom(c.in, h)
-		b, errB := r.ClientIPFromPeer(got, h)
-		require.Equal(t, a, b, c.in)
-		require.Equal(t, errA, errB, c.in)
 	}
 	for _, bad := range []string{"", "@", "localhost:80", "192.0.2.1:99999", "[192.0.2.1]:80", "[2001:db8::1", strings.Repeat("9", 200)} {
-		_, err := ParsePeer(bad)
+		_, err := Resolver{}.ClientIPFrom(bad, nil)
 		require.ErrorIs(t, err, ErrBadPeer, bad)
 		require.LessOrEqual(t, len(err.Error()), 120, "the error clips the input")
 	}

@@ -44,6 +44,15 @@ type WatchOptions struct {
 	// file was parsed and stored in the Holder. nil: no call.
 	OnReload func(*List)
 
+	// Check, if set, vets every List parsed from the file before it is
+	// stored; a List it refuses is handled like a file that does not
+	// parse: the first load fails, a later one keeps the previous List and
+	// is reported to OnError. A consumer that refuses some lists at
+	// start-up (such as one covering a whole address family, see
+	// List.WholeFamily) passes the same rule here so a reload cannot
+	// bring one in. nil: every List that parses is stored.
+	Check func(*List) error
+
 	// Tick, if set, replaces the interval timer: the watcher looks at the
 	// file whenever a value arrives. Tests use it to drive reloads.
 	Tick <-chan time.Time
@@ -144,6 +153,9 @@ func (w *watcher) look(first bool) error {
 		return nil
 	}
 	l, err := Parse(string(b))
+	if err == nil && w.opts.Check != nil {
+		err = w.opts.Check(l)
+	}
 	if err != nil {
 		err = fmt.Errorf("%s: %w", w.path, err)
 		if e := w.fail(err, first); e != nil {

@@ -219,6 +219,40 @@ func TestWatchFileInjectedTick(t *testing.T) {
 	<-done
 }
 
+// TestWatchFileCheck: a List the Check refuses is handled like a parse
+// error, at start-up and on reload.
+func TestWatchFileCheck(t *testing.T) {
+	errWhole := errors.New("covers a whole family")
+	check := func(l *List) error {
+		if _, whole := l.WholeFamily(); whole {
+			return errWhole
+		}
+		return nil
+	}
+	path := filepath.Join(t.TempDir(), "allow.txt")
+	writeFile(t, path, "0.0.0.0/1, 128.0.0.0/1")
+	h := new(Holder)
+	_, err := WatchFile(t.Context(), path, h, WatchOptions{Check: check})
+	require.ErrorIs(t, err, errWhole)
+	require.Nil(t, h.Load(), "nothing stored")
+
+	writeFile(t, path, "10.0.0.0/8")
+	tick := make(chan time.Time)
+	failed := make(chan error, 1)
+	ctx, cancel := context.WithCancel(t.Context())
+	done, err := WatchFile(ctx, path, h, WatchOptions{Check: check, Tick: tick, OnError: func(err error) { failed <- err }})
+	require.NoError(t, err)
+	good := h.Load()
+	require.Equal(t, 1, good.Len())
+
+	writeFile(t, path, "::/1, 8000::/1")
+	tick <- time.Time{}
+	require.ErrorIs(t, <-failed, errWhole)
+	require.Same(t, good, h.Load(), "the last good list stays")
+	cancel()
+	<-done
+}
+
 func TestLoadFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "allow.txt")

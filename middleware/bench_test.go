@@ -21,7 +21,6 @@ import (
 
 	hghmac "github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
-	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
 )
 
@@ -125,7 +124,7 @@ func newBenchSetupWith(tb testing.TB, n int, mutate func(*Config)) *benchSetup {
 	g := newTestGuard(tb, func(c *Config) {
 		c.Now = nil // the real clock, read once per delivery as in production
 		c.Allow = benchAllowList(tb)
-		c.Limiter = ratelimit.NewMemory(rate.Inf, 1, 1000)
+		c.Limiter = mustLimiter(tb, rate.Inf, 1, 1000)
 		c.Replay = replay.NewMemory(benchReplayCapacity)
 		if mutate != nil {
 			mutate(c)

@@ -28,6 +28,9 @@ type Request struct {
 	// Body is the raw body, read by the framework with a cap of at least
 	// Guard.MaxBody()+1 bytes; longer is refused as too_large.
 	Body []byte
+	// PathValue returns a named wildcard of the matched route (net/http's
+	// Request.PathValue, gin's Context.Param), for Config.Tenant. nil: none.
+	PathValue func(name string) string
 }
 
 // Check runs every check of the Guard on a delivery from a framework that is
@@ -41,6 +44,7 @@ func (g *Guard) Check(ctx context.Context, req Request) *Verdict {
 	g.start(v, ctx)
 	v.remoteAddr, v.tls = req.RemoteAddr, req.TLS
 	v.method, v.host, v.requestURI = req.Method, req.Host, req.RequestURI
+	v.pathValue = req.PathValue
 	switch h := req.Header.(type) {
 	case http.Header:
 		v.header, v.lines = h, h

@@ -8,10 +8,12 @@ import (
 	"net/netip"
 	"time"
 
+	"github.com/hookguard/hookguard/handshake"
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Defaults applied by New to zero Config fields, besides replay's
@@ -21,20 +23,44 @@ const (
 	DefaultRetryAfter = 30 * time.Second // Retry-After of a 503 store_unavailable
 )
 
-// AllowSource yields the client-IP allow list currently in force. A fixed
-// *ipallow.List and a hot-swappable *ipallow.Holder both provide it.
-type AllowSource interface{ Load() *ipallow.List }
-
 // Config configures a Guard. The zero value of every field except Scheme and
 // Keyring is a documented default; New validates the whole once and never per
 // request.
 type Config struct {
-	// Scheme is the provider's wire format (hmac.StandardWebhooks, hmac.Stripe,
-	// ... or hmac.NewScheme). Required.
+	// Scheme is the provider's HMAC or token wire format
+	// (hmac.StandardWebhooks, hmac.Stripe, hmac.Twilio, ... or
+	// hmac.NewScheme). Required unless Authenticator or Tenant is set.
 	Scheme hmac.Scheme
-	// Keyring holds the currently valid secrets. Required. Rotate and Revoke on
-	// it take effect on the next request.
+	// Keyring holds the currently valid secrets of Scheme. Required with
+	// Scheme. Rotate and Revoke on it take effect on the next request.
 	Keyring *hmac.Keyring
+	// Authenticator verifies deliveries of any kind of scheme instead of
+	// Scheme and Keyring: public keys (pubkey.NewVerifier: Standard
+	// Webhooks v1a, Discord, SendGrid) or an implementation of your own.
+	// Set either Scheme and Keyring or Authenticator, not both.
+	Authenticator signature.Authenticator
+	// PublicURL is the base URL the sender was given ("https://hooks.example.com"),
+	// for schemes whose signature covers the URL (Twilio, Square, HubSpot):
+	// the URL checked is PublicURL followed by the request target. "": the
+	// URL is rebuilt from the request: https when the connection was TLS or
+	// a trusted proxy reports it (see TrustedProxies), the Host header or a
+	// trusted proxy's X-Forwarded-Host. Behind a proxy that rewrites paths,
+	// set it.
+	PublicURL string
+	// Handshake answers the provider's subscription handshake (package
+	// handshake: Slack, Zoom, Twitch after the signature; Meta, Dropbox
+	// GET challenges before it). The answer is written by the Guard; the
+	// handler never sees a handshake. A failed handshake is refused like a
+	// forged delivery. nil: none.
+	Handshake handshake.Responder
+	// Tenant picks, for a receiver that serves many tenants, the tenant of
+	// a delivery from its request line and headers (its body is not read
+	// yet), typically from a path value (Request.PathValue). The tenant's
+	// Authenticator verifies the delivery, and its name namespaces the
+	// replay keys, so one tenant can never pre-claim another's event ID.
+	// An error refuses the delivery like a forged one (401). nil: one
+	// tenant, Scheme/Keyring or Authenticator.
+	Tenant func(ctx context.Context, req *Request) (Tenant, error)
 	// Window bounds the signed timestamp around Now. Zero fields: 5 minutes;
 	// a negative field: no tolerance on that side (replay.Window).
 	// A scheme that signs no timestamp (GitHub, Shopify) skips the window; its
@@ -46,7 +72,7 @@ type Config struct {
 	// Allow is the client-IP allow list: an *ipallow.List, or an
 	// *ipallow.Holder to swap it while serving. nil (or a nil list): every
 	// address.
-	Allow AllowSource
+	Allow ipallow.Source
 	// Limiter rate-limits deliveries by RateKey. nil: no rate limit. The
 	// RateLimit response fields go with 429 refusals only.
 	Limiter ratelimit.Limiter
@@ -113,14 +139,42 @@ type Config struct {
 	FailOpen bool
 }
 
+// Tenant is one tenant of a many-tenant receiver (Config.Tenant).
+type Tenant struct {
+	// Name identifies the tenant; it namespaces replay keys and is
+	// reported in Event.Tenant. Required.
+	Name string
+	// Authenticator verifies the tenant's deliveries (an *hmac.Verifier
+	// over the tenant's keyring, a pubkey verifier, ...). Required.
+	Authenticator signature.Authenticator
+}
+
 // validate checks c and fills in defaults.
 func (c *Config) validate() error {
 	var errs []error
-	if c.Scheme.Name() == "" {
+	hmacSet := c.Scheme.Name() != "" || c.Keyring != nil
+	switch {
+	case hmacSet && (c.Authenticator != nil || c.Tenant != nil):
+		errs = append(errs, errors.New("set Scheme and Keyring, Authenticator or Tenant, not several"))
+	case c.Authenticator != nil && c.Tenant != nil:
+		errs = append(errs, errors.New("set Authenticator or Tenant, not both"))
+	case c.Authenticator != nil || c.Tenant != nil:
+	case c.Scheme.Name() == "" && c.Keyring == nil:
+		errs = append(errs, errors.New("a Scheme and a Keyring (or an Authenticator, or a Tenant func) are required"))
+	case c.Scheme.Name() == "":
 		errs = append(errs, errors.New("a Scheme is required"))
-	}
-	if c.Keyring == nil {
+	case c.Keyring == nil:
 		errs = append(errs, errors.New("a Keyring is required"))
+	}
+	if c.Allow != nil {
+		if p, whole := c.Allow.Load().WholeFamily(); whole {
+			errs = append(errs, fmt.Errorf("Allow covers every address of a family (%v): it would allow everyone; leave Allow nil for that", p))
+		}
+	}
+	if c.PublicURL != "" {
+		if err := signature.CheckBaseURL(c.PublicURL); err != nil {
+			errs = append(errs, fmt.Errorf("PublicURL: %w", err))
+		}
 	}
 	if c.MaxBody < 0 {
 		errs = append(errs, fmt.Errorf("negative MaxBody %d", c.MaxBody))
@@ -166,13 +220,21 @@ func (c *Config) validate() error {
 		c.Now = time.Now
 	}
 	if c.Source == "" {
-		c.Source = c.Scheme.Name()
-	}
-	if c.EventID == nil {
-		c.EventID = DefaultEventID(c.Scheme)
+		c.Source = c.name()
 	}
 	if c.Replay == nil {
 		c.Replay = replay.NewMemory(replay.DefaultCapacity)
 	}
 	return nil
+}
+
+// name is the configured scheme's name ("tenants" for a Tenant func).
+func (c *Config) name() string {
+	switch {
+	case c.Authenticator != nil:
+		return c.Authenticator.Info().Name
+	case c.Tenant != nil:
+		return "tenants"
+	}
+	return c.Scheme.Name()
 }

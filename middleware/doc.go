@@ -21,31 +21,44 @@
 //
 // # Request path
 //
+// This is the one description of the request path; the README and
+// SECURITY.md link here.
+//
 //  1. TLS (Config.RequireTLS): a TLS connection, or a trusted proxy's
-//     X-Forwarded-Proto: https.
+//     report of https in the forwarding header family of
+//     Config.ClientIPHeader (Forwarded's proto, parsed per RFC 7239 with
+//     its quoted strings; X-Forwarded-Proto with X-Forwarded-For or
+//     X-Real-IP). Plain HTTP straight to the server is 421, a proxy's
+//     report of http 403.
 //  2. Client IP: RemoteAddr, or the forwarding header walked right to left
 //     across Config.TrustedProxies (ipallow.Resolver; IPv4-mapped addresses
-//     unmapped), checked against the allow list (Config.Allow,
-//     Guard.SetAllowList).
+//     unmapped), checked against Config.Allow (an *ipallow.List, or an
+//     *ipallow.Holder to swap it while serving).
 //  3. Rate limit (Config.Limiter) keyed by client IP (IPv6 by /64) or
 //     Config.RateKey.
-//  4. Body read once with a hard cap (Config.MaxBody) into a pooled buffer and
-//     restored for the handler.
+//  4. Body read once with a hard cap (Config.MaxBody) and restored for the
+//     handler.
 //  5. Signature checked against every currently valid secret of
 //     Config.Keyring, in constant time. Headers the scheme reads must appear
 //     once: a repeated signature, timestamp or ID line is refused.
 //  6. Signed timestamp inside Config.Window around Config.Now (schemes that
 //     sign no timestamp skip it).
-//  7. Event ID (Config.EventID) claimed in Config.Replay for Config.Lease.
+//  7. Event ID (Config.EventID) claimed in Config.Replay for Config.Lease;
+//     when the scheme does not sign its ID, the signed content is claimed
+//     too (see DefaultEventID). Already processed: 200 without the handler;
+//     in flight: 409; store down: 503 (or through, with Config.FailOpen).
 //  8. The handler runs with the Event in its context (EventFrom). A 2xx
 //     answer completes the event (remembered for Config.Keep); anything else,
 //     or a panic, releases it so the sender's retry is processed. A panic
 //     goes on to the server after the release.
+//  9. Config.Observer hears the delivery once, with its final outcome and
+//     durations; Config.Logger writes one record with the error's text.
 //
-// Each step is also a middleware of its own (Guard.RequireTLS,
-// Guard.AllowIP, Guard.RateLimit, Guard.LimitBody, Guard.VerifySignature,
-// Guard.CheckWindow, Guard.Deduplicate) for chains composed with chi, alice
-// or by hand; they share one per-request state through the context.
+// Every store and limiter is called through its interface; each reads its
+// own clock. Nothing the Guard hands to user code (the handler's request,
+// context, writer and body; the contexts given to stores, limiters, the
+// Observer, the Logger and the deny handler) is reused for another
+// delivery, so any of it may be kept.
 //
 // # Statuses
 //
@@ -66,22 +79,21 @@
 //	duplicate           200     {"status":"duplicate"}: already processed, handler not run
 //	in_flight           409     Retry-After (the lease): another delivery is running
 //	store_unavailable   503     Retry-After (Config.RetryAfter): replay store or limiter failed
-//	misconfigured       500     a hand-composed chain lacks VerifySignature
 //
 // Config.FailOpen turns store_unavailable into a pass (no deduplication or
-// no limit for that request, logged at Error). Guard.SetDenyHandler (or
-// Config.Deny) replaces every refusal's response; it reads DenialFrom.
+// no limit for that request, logged at Error). Guard.SetDenyHandler
+// replaces every refusal's response; it reads DenialFrom.
 //
 // # Defaults
 //
 //	MaxBody      1 MiB          Standard Webhooks payloads are usually < 20 kB; GitHub's cap is 25 MB
 //	Window       5 min / 5 min  the common provider default, symmetric
-//	Lease        60 s           longer than provider timeouts (10–30 s)
-//	Keep         72 h           Stripe retries for up to 3 days; must cover the window
+//	Lease        60 s           longer than provider timeouts (10–30 s); replay.DefaultLease
+//	Keep         72 h           Stripe retries for up to 3 days; must cover the window; replay.DefaultKeep
 //	RetryAfter   30 s           for 503 store_unavailable
-//	Replay       in memory      replay.NewMemory(100 000 IDs), private to the Guard
+//	Replay       in memory      replay.NewMemory(replay.DefaultCapacity: 100 000 IDs), private to the Guard
 //	RateKey      client IP      IPv4 per address, IPv6 per /64
-//	EventID      signed ID      the scheme's ID when signed, else SHA-256 of scheme and body (DefaultEventID)
+//	EventID      scheme's ID    signed ID; else the ID header plus the signed content (DefaultEventID)
 //	Source       scheme name    namespace of replay keys
 //	Logger       nil            silent
 //
@@ -91,7 +103,8 @@
 // themselves (at most Guard.MaxBody()+1 bytes) and call Guard.Check with the
 // peer address, TLS state, headers and body. The Verdict says whether to run
 // the handler (Verdict.Proceed) or what to answer (Status, Header, Body);
-// after the handler, Verdict.Done(status) completes or releases the event.
+// after the handler, Verdict.Done(status) completes or releases the event
+// (Verdict.Panicked if it panicked).
 // Guard.Handler runs on the same steps, so both paths behave identically.
 //
 //	v := g.Check(ctx, middleware.Request{RemoteAddr: addr, TLS: tls, Header: hdrs, Body: body})

@@ -10,6 +10,7 @@ import (
 // EventFrom; framework adapters read Verdict.Event.
 type Event struct {
 	Scheme    string     // the scheme's name
+	Tenant    string     // the tenant's name (Config.Tenant); "" for one tenant
 	ID        string     // the event ID used for deduplication (Config.EventID)
 	Key       string     // the replay key the event is claimed under: replay.Key(Config.Source, ID)
 	Timestamp time.Time  // the signed timestamp; zero when the scheme signs none

@@ -39,8 +39,12 @@ const maxEventIDLen = 256
 // signs one) but whose unsigned IDs differ cannot be told from a replay, so
 // the second is answered as a duplicate. Providers put a unique ID or a
 // timestamp in every body, so this merges only true replays in practice.
-func DefaultEventID(s hmac.Scheme) EventIDFunc {
-	if s.SignsID() {
+func DefaultEventID(s hmac.Scheme) EventIDFunc { return defaultEventID(s.SignsID()) }
+
+// defaultEventID is DefaultEventID for a scheme that does or does not sign
+// its ID (signature.Info.SignsID), whatever its kind.
+func defaultEventID(signsID bool) EventIDFunc {
+	if signsID {
 		return signedID
 	}
 	return idOrContent

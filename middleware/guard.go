@@ -1,12 +1,14 @@
 package middleware
 
 import (
+	"log/slog"
 	"net/http"
+	"strings"
 	"sync/atomic"
-	"time"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Guard runs every check of a webhook receiver in the safe order (see the
@@ -14,12 +16,11 @@ import (
 // be called while it serves.
 type Guard struct {
 	cfg      Config
-	verifier *hmac.Verifier
+	auth     signature.Authenticator // nil with Config.Tenant
+	info     signature.Info          // auth.Info()
 	resolver ipallow.Resolver
 	deny     atomic.Pointer[http.Handler]
-	// contentKeys: the scheme does not sign its event ID, so a claim also
-	// covers the signed content (see EventIDFunc).
-	contentKeys bool
+	timed    bool // an Observer or a Logger reads each delivery's outcome and durations
 }
 
 // New validates c once, applies the defaults of its zero fields and returns
@@ -31,12 +32,23 @@ func New(c Config) (*Guard, error) {
 	if err := c.validate(); err != nil {
 		return nil, err
 	}
-	return &Guard{
-		cfg:         c,
-		verifier:    hmac.NewVerifier(c.Scheme, c.Keyring),
-		resolver:    ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
-		contentKeys: !c.Scheme.SignsID(),
-	}, nil
+	g := &Guard{
+		cfg:      c,
+		auth:     c.Authenticator,
+		resolver: ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
+	}
+	if c.Keyring != nil {
+		g.auth = hmac.NewVerifier(c.Scheme, c.Keyring)
+		if c.Keyring.HasShortSecrets() && c.Logger != nil {
+			c.Logger.Warn("hookguard: the keyring holds a secret shorter than 16 bytes, accepted by Secret.AllowShort; rotate to a longer one",
+				slog.String("scheme", c.Scheme.Name()))
+		}
+	}
+	if g.auth != nil {
+		g.info = g.auth.Info()
+	}
+	g.timed = c.Observer != nil || c.Logger != nil
+	return g, nil
 }
 
 // SetDenyHandler replaces the handler that answers refusals, atomically,
@@ -96,6 +108,12 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	g.start(v, r.Context())
 	v.remoteAddr, v.tls = r.RemoteAddr, r.TLS != nil
 	v.method, v.host, v.requestURI = r.Method, r.Host, r.RequestURI
+	if !strings.HasPrefix(v.requestURI, "/") && r.URL != nil {
+		v.requestURI = r.URL.RequestURI() // absolute form or a hand-built request: the origin form
+	}
+	if g.cfg.Tenant != nil {
+		v.pathValue = r.PathValue
+	}
 	v.header, v.lines = r.Header, r.Header
 	err := g.before(v)
 	if err == nil {
@@ -116,10 +134,10 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.req.Body, s.req.ContentLength, s.req.TransferEncoding = &s.rb, int64(len(v.body)), nil
 	s.rw.w = w
 	v.ctx = &s.hctx // the Observer and Logger see the handler's context
-	handlerStart := time.Now()
+	handlerStart := g.stamp()
 	returned := false
 	defer func() {
-		v.handler = time.Since(handlerStart)
+		v.handler = since(handlerStart)
 		if !returned {
 			// A panic: release the claim so a retry is processed; the panic
 			// goes on to the server (or the caller's recoverer).
@@ -128,12 +146,17 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}()
 	h.next.ServeHTTP(&s.rw, &s.req)
 	returned = true
-	v.handler = time.Since(handlerStart)
+	v.handler = since(handlerStart)
 	_ = v.Done(s.rw.Status())
 }
 
-// respond writes a refusal, or the 200 of an already-processed duplicate.
+// respond writes a refusal, a handshake's answer, or the 200 of an
+// already-processed duplicate.
 func (g *Guard) respond(w http.ResponseWriter, r *http.Request, v *Verdict) {
+	if v.Reason == ReasonHandshake {
+		v.handshake.Write(w)
+		return
+	}
 	v.setHeaders(w.Header())
 	if v.Reason != ReasonDuplicate {
 		if d := g.deny.Load(); d != nil {

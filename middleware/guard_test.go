@@ -40,6 +40,10 @@ func TestNewValidates(t *testing.T) {
 		{"keep shorter than wide window", Config{Scheme: hmac.Stripe, Keyring: k, Window: replay.Window{Past: 80 * time.Hour}}},
 		{"lease longer than keep", Config{Scheme: hmac.Stripe, Keyring: k, Lease: time.Hour, Keep: 30 * time.Minute}},
 		{"bad client IP header", Config{Scheme: hmac.Stripe, Keyring: k, ClientIPHeader: "X Bad"}},
+		{"allow list of a whole family", Config{Scheme: hmac.Stripe, Keyring: k, Allow: ipallow.MustParse("0.0.0.0/1, 128.0.0.0/1")}},
+		{"trusted proxies of a whole family", Config{Scheme: hmac.Stripe, Keyring: k, TrustedProxies: ipallow.MustParse("::/1, 8000::/1")}},
+		{"Authenticator and Scheme", Config{Scheme: hmac.Stripe, Keyring: k, Authenticator: hmac.NewVerifier(hmac.Stripe, k)}},
+		{"bad PublicURL", Config{Scheme: hmac.Twilio, Keyring: k, PublicURL: "ftp://x"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -137,7 +141,7 @@ func TestStatuses(t *testing.T) {
 			r.TLS = &tls.ConnectionState{}
 			return r
 		}, status: 200, handler: true},
-		{name: "rate limited", cfg: func(c *Config) { c.Limiter = ratelimit.NewMemory(rate.Limit(0.001), 1, 100) },
+		{name: "rate limited", cfg: func(c *Config) { c.Limiter = mustLimiter(t, rate.Limit(0.001), 1, 100) },
 			prepare: func(t *testing.T, g *Guard, r *http.Request) {
 				_, err := g.cfg.Limiter.Take(context.Background(), ratelimit.IPKey(netip.MustParseAddr("192.0.2.10"), 0, 64))
 				require.NoError(t, err)

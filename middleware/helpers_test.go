@@ -14,9 +14,11 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	"golang.org/x/time/rate"
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/internal/fakeclock"
+	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
 )
 
@@ -138,4 +140,12 @@ func clockedCheck(t *testing.T, id string) (*Guard, *fakeclock.Clock, func() Req
 	return g, clock, func() Request {
 		return Request{RemoteAddr: "192.0.2.1:1", Header: signedHeaders(t, id, body), Body: body}
 	}
+}
+
+// mustLimiter returns a memory rate limiter or fails the test.
+func mustLimiter(tb testing.TB, r rate.Limit, burst, maxKeys int) *ratelimit.Memory {
+	tb.Helper()
+	l, err := ratelimit.NewMemory(r, burst, maxKeys)
+	require.NoError(tb, err)
+	return l
 }

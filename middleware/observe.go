@@ -8,6 +8,9 @@ import (
 // observe reports a delivery's final state, once: to the Observer, then to
 // the Logger.
 func (g *Guard) observe(v *Verdict) {
+	if !g.timed {
+		return // neither an Observer nor a Logger
+	}
 	o := Observation{
 		Reason:  v.Reason,
 		Status:  v.Status,
@@ -18,7 +21,7 @@ func (g *Guard) observe(v *Verdict) {
 		Verify:  v.verify,
 		Claim:   v.claim,
 		Handler: v.handler,
-		Total:   time.Since(v.start),
+		Total:   since(v.start),
 	}
 	if v.storeErr != nil {
 		o.Err = v.storeErr
@@ -29,6 +32,23 @@ func (g *Guard) observe(v *Verdict) {
 	if g.cfg.Logger != nil {
 		g.log(&o, v)
 	}
+}
+
+// stamp reads the clock for a duration when an Observer or a Logger will
+// read it; otherwise it returns the zero Time and since reports 0.
+func (g *Guard) stamp() time.Time {
+	if g.timed {
+		return time.Now()
+	}
+	return time.Time{}
+}
+
+// since is the time elapsed since a stamp.
+func since(t time.Time) time.Duration {
+	if t.IsZero() {
+		return 0
+	}
+	return time.Since(t)
 }
 
 // log writes one record for the delivery. Error texts of this module name
@@ -47,6 +67,8 @@ func (g *Guard) log(o *Observation, v *Verdict) {
 		}
 	case ReasonDuplicate:
 		level, msg = slog.LevelInfo, "hookguard: duplicate delivery, already processed"
+	case ReasonHandshake:
+		level, msg = slog.LevelInfo, "hookguard: handshake answered"
 	case ReasonRateLimited, ReasonInFlight:
 		level = slog.LevelInfo
 	case ReasonStoreUnavailable:

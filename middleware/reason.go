@@ -30,16 +30,18 @@ const (
 	ReasonNotAllowed       Reason = "not_allowed"       // 403: client IP outside the allow list, or unresolvable
 	ReasonTLSRequired      Reason = "tls_required"      // 403 (421 for a direct plaintext connection)
 	ReasonStoreUnavailable Reason = "store_unavailable" // 503 + Retry-After: replay store or limiter failed (fail closed)
+	ReasonHandshake        Reason = "handshake"         // the provider's subscription handshake, answered by the Guard (Config.Handshake)
 )
 
 // Status returns the HTTP status the Guard answers for r. ReasonAccepted has
-// no fixed status (the handler's own); 200 is returned for it.
+// no fixed status (the handler's own); 200 is returned for it, as for
+// ReasonHandshake, whose answer is the handshake's own.
 // ReasonTLSRequired is 403 here; a request that reached the server itself
 // over plain HTTP (no trusted proxy involved) is answered 421 Misdirected
 // Request instead, see Verdict.Status.
 func (r Reason) Status() int {
 	switch r {
-	case ReasonAccepted, ReasonDuplicate:
+	case ReasonAccepted, ReasonDuplicate, ReasonHandshake:
 		return http.StatusOK
 	case ReasonInFlight:
 		return http.StatusConflict
@@ -89,6 +91,8 @@ func ReasonFor(err error) Reason {
 		return ReasonTooLarge
 	case errors.Is(err, errTLSRequired):
 		return ReasonTLSRequired
+	case errors.Is(err, errHandshake):
+		return ReasonHandshake
 	default:
 		return ReasonStoreUnavailable
 	}
@@ -98,6 +102,7 @@ var (
 	errMalformed   = errors.New("middleware: malformed request")
 	errTooLarge    = errors.New("middleware: body too large")
 	errTLSRequired = errors.New("middleware: TLS required")
+	errHandshake   = errors.New("middleware: handshake answered")
 )
 
 // bodies holds the precomputed terse response body of every reason.

@@ -7,9 +7,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
-	"time"
 
-	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/handshake"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
@@ -23,8 +22,9 @@ import (
 // start prepares v for a delivery on ctx.
 func (g *Guard) start(v *Verdict, ctx context.Context) {
 	v.g, v.ctx = g, ctx
-	v.Event.Scheme = g.cfg.Scheme.Name()
-	v.start = time.Now()
+	v.auth, v.info, v.ns = g.auth, g.info, g.cfg.Source
+	v.Event.Scheme = g.cfg.name()
+	v.start = g.stamp()
 	v.now = g.cfg.Now()
 }
 
@@ -38,13 +38,30 @@ func (g *Guard) before(v *Verdict) error {
 	if err := g.checkClient(v); err != nil {
 		return err
 	}
-	return g.takeToken(v)
+	if err := g.takeToken(v); err != nil {
+		return err
+	}
+	if g.cfg.Tenant != nil {
+		return g.pickTenant(v)
+	}
+	return nil
 }
 
 // after runs the checks on the read body.
 func (g *Guard) after(v *Verdict) error {
+	hs := g.cfg.Handshake
+	if hs != nil && hs.Phase() == handshake.BeforeVerify {
+		if err := g.answerHandshake(v, hs); err != nil {
+			return err
+		}
+	}
 	if err := g.verifySignature(v); err != nil {
 		return err
+	}
+	if hs != nil && hs.Phase() == handshake.AfterVerify {
+		if err := g.answerHandshake(v, hs); err != nil {
+			return err
+		}
 	}
 	if !v.Event.Timestamp.IsZero() { // a scheme that signs no timestamp skips the window
 		if err := g.cfg.Window.Check(v.Event.Timestamp, v.now); err != nil {
@@ -133,51 +150,10 @@ func (g *Guard) takeToken(v *Verdict) error {
 	return g.storeFailed(v, "limiter", err)
 }
 
-// verifySignature verifies the signature against every currently valid
-// secret and derives the event ID.
-func (g *Guard) verifySignature(v *Verdict) error {
-	h := v.header
-	if h == nil {
-		h = http.Header(nil)
-	}
-	t0 := time.Now()
-	res, err := g.verifier.VerifyAt(h, v.body, v.now)
-	v.verify = time.Since(t0)
-	if err != nil {
-		if r := ReasonFor(err); r == ReasonStoreUnavailable || r == ReasonAccepted {
-			// An error hmac does not classify is still a refusal of the input.
-			return fmt.Errorf("%w: %w", hmac.ErrMismatch, err)
-		}
-		return err
-	}
-	id, err := g.cfg.EventID(res, h, v.body)
-	switch {
-	case err != nil && ReasonFor(err) != ReasonMalformed:
-		return fmt.Errorf("%w: event ID: %w", errMalformed, err)
-	case err != nil:
-		return err
-	case id == "":
-		return fmt.Errorf("%w: empty event ID", errMalformed)
-	}
-	ev := &v.Event
-	ev.ID, ev.Key, ev.Timestamp, ev.SecretID = id, replay.Key(g.cfg.Source, id), res.Timestamp, res.SecretID
-	if res.Scheme != "" {
-		ev.Scheme = res.Scheme
-	}
-	v.keys[0] = ev.Key
-	if g.contentKeys {
-		if cid, _ := ContentEventID(res, h, v.body); cid != id {
-			v.keys[1] = replay.Key(g.cfg.Source, cid)
-		}
-	}
-	v.verified = true
-	return nil
-}
-
 // claim claims the event's keys in the replay store: all of them, or none.
 func (g *Guard) claim(v *Verdict) error {
-	t0 := time.Now()
-	defer func() { v.claim = time.Since(t0) }()
+	t0 := g.stamp()
+	defer func() { v.claim = since(t0) }()
 	for _, key := range v.keys {
 		if key == "" {
 			continue
@@ -276,8 +252,11 @@ func (g *Guard) decide(v *Verdict, err error) {
 		v.Err = err
 	}
 	v.Status = v.Reason.Status()
-	if v.Reason == ReasonTLSRequired && v.plainDirect {
+	switch {
+	case v.Reason == ReasonTLSRequired && v.plainDirect:
 		v.Status = http.StatusMisdirectedRequest
+	case v.Reason == ReasonHandshake:
+		v.Status, v.Err = v.handshake.Status, nil
 	}
 	if v.Reason != ReasonInFlight && v.Reason != ReasonStoreUnavailable && v.Reason != ReasonRateLimited {
 		v.RetryAfter = 0

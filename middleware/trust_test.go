@@ -278,7 +278,9 @@ func TestLogsLeakNothing(t *testing.T) {
 		}
 		serve(handler, r)
 	}
-	wrong := func(h http.Header) { h.Set("Webhook-Signature", "v1,"+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))) }
+	wrong := func(h http.Header) {
+		h.Set("Webhook-Signature", "v1,"+base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32)))
+	}
 	deliver("192.0.2.1:1", wrong)
 	deliver("192.0.2.1:1", func(h http.Header) { h.Set("Webhook-Signature", "v1,"+strings.Repeat("Z", 10)) })
 	deliver("192.0.2.1:1", func(h http.Header) { h.Set("Webhook-Signature", "v2,abc v1,%%%") })

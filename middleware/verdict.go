@@ -6,9 +6,11 @@ import (
 	"strconv"
 	"time"
 
+	"github.com/hookguard/hookguard/handshake"
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
+	"github.com/hookguard/hookguard/signature"
 )
 
 // Verdict is the Guard's decision on one delivery, for framework adapters.
@@ -37,11 +39,18 @@ type Verdict struct {
 
 	// The delivery as the checks see it.
 	remoteAddr, method, host, requestURI string
+	pathValue                            func(string) string
 	tls                                  bool
 	header                               hmac.Headers         // for the verifier and RateKey
 	lines                                ipallow.HeaderValues // for the resolver
 	body                                 []byte
 	now                                  time.Time // Config.Now, read once
+
+	auth      signature.Authenticator // the delivery's: Config's or its tenant's
+	info      signature.Info          // auth.Info()
+	ns        string                  // replay namespace: Config.Source, or it and the tenant
+	msg       signature.Message       // what auth checks
+	handshake handshake.Response      // the answer when Reason is ReasonHandshake
 
 	decision    ratelimit.Decision
 	limited     bool // decision holds a refusal to describe in headers
@@ -61,13 +70,19 @@ type Verdict struct {
 // Proceed reports whether the handler should run.
 func (v *Verdict) Proceed() bool { return v.Reason == ReasonAccepted }
 
-// Body returns the terse response body when Proceed is false: a JSON object
-// {"error":"<reason>"}, or {"status":"duplicate"} for an already-processed
-// duplicate. It never contains error detail.
-func (v *Verdict) Body() []byte { return v.Reason.body() }
+// Body returns the response body when Proceed is false: a terse JSON object
+// {"error":"<reason>"}, {"status":"duplicate"} for an already-processed
+// duplicate, or a handshake's answer. It never contains error detail.
+func (v *Verdict) Body() []byte {
+	if v.Reason == ReasonHandshake {
+		return v.handshake.Body
+	}
+	return v.Reason.body()
+}
 
-// Header returns the headers to set on a refusal: Content-Type, and
-// Retry-After plus the RateLimit fields where the status carries them.
+// Header returns the headers to set when Proceed is false: Content-Type,
+// and Retry-After plus the RateLimit fields where the status carries them;
+// a handshake's own headers.
 func (v *Verdict) Header() http.Header {
 	h := make(http.Header, 4)
 	v.setHeaders(h)
@@ -75,7 +90,13 @@ func (v *Verdict) Header() http.Header {
 }
 
 func (v *Verdict) setHeaders(h http.Header) {
-	if v.Reason == ReasonAccepted {
+	switch v.Reason {
+	case ReasonAccepted:
+		return
+	case ReasonHandshake:
+		for k, vs := range v.handshake.Header {
+			h[k] = vs
+		}
 		return
 	}
 	h.Set("Content-Type", "application/json")

@@ -27,12 +27,13 @@
 //
 // # Memory bound
 //
-// A Memory holds at most MaxKeys buckets (16-byte slots, at most 43 bytes per
-// key with table slack; keys are kept only as keyed hashes). At the cap it evicts full buckets first (they
-// lose nothing), else the least recently used, approximated by CLOCK. An
-// evicted bucket that was still refilling comes back full if its key returns:
-// that key gains up to burst extra tokens. Stats counts such evictions. See
-// Memory for the details.
+// A Memory holds at most MaxKeys buckets (at most about 100 bytes per key;
+// keys are kept only as keyed hashes). At the cap it evicts a full bucket if
+// there is one (it loses nothing), else the least recently used, every take,
+// admitted or refused, counting as a use. An evicted bucket that was still
+// refilling comes back full if its key returns: that key gains up to burst
+// extra tokens. Stats.EvictedLive counts such evictions. See Memory for the
+// details.
 //
 // # HTTP fields
 //

@@ -31,7 +31,7 @@ func TestEvictsFullBucketsFirst(t *testing.T) {
 	m.TakeAt("d", now) // at the cap: a and c are full, b is not
 	m.TakeAt("e", now)
 	st := m.Stats()
-	require.Equal(t, ratelimit.Stats{Keys: 3, MaxKeys: 3, Evictions: 2}, st)
+	require.Equal(t, ratelimit.Stats{Keys: 3, Capacity: 3, Evictions: 2}, st)
 	// b kept its state: 0.5 token left plus this take's refill.
 	d := m.TakeAt("b", now)
 	require.True(t, d.Allowed)
@@ -42,13 +42,13 @@ func TestEvictionWhenNoneFull(t *testing.T) {
 	for range 20 { // the table order of keys depends on the random hash seed
 		m := oneShard(t, rate.Every(time.Hour), 2, 2)
 		t0 := time.Unix(1000, 0)
-		for _, k := range []string{"a", "a", "b"} { // a drained and used twice, b used once
+		for _, k := range []string{"a", "b", "a"} { // a drained and used last, b used once
 			require.True(t, m.TakeAt(k, t0).Allowed)
 		}
 		require.True(t, m.TakeAt("c", t0).Allowed) // evicts b, still draining
 		st := m.Stats()
 		require.Equal(t, uint64(1), st.Evictions)
-		require.Equal(t, uint64(1), st.EvictedDraining)
+		require.Equal(t, uint64(1), st.EvictedLive)
 		require.False(t, m.TakeAt("a", t0).Allowed, "a kept its drained bucket")
 		// The evicted key comes back with a full bucket: the documented cost.
 		d := m.TakeAt("b", t0)
@@ -57,23 +57,25 @@ func TestEvictionWhenNoneFull(t *testing.T) {
 	}
 }
 
-func TestSecondChance(t *testing.T) {
+func TestLeastRecentlyUsed(t *testing.T) {
 	for range 20 { // the table order of keys depends on the random hash seed
 		m := oneShard(t, rate.Every(time.Hour), 5, 4)
 		t0 := time.Unix(1000, 0)
 		for _, k := range []string{"a", "b", "c", "d", "a", "b"} {
 			m.TakeAt(k, t0)
 		}
-		m.TakeAt("e", t0) // evicts c or d: a and b were used again
+		m.TakeAt("e", t0) // evicts c, the least recently used
 		require.Equal(t, 2, m.TakeAt("a", t0).Remaining, "a kept its state")
 		require.Equal(t, 2, m.TakeAt("b", t0).Remaining, "b kept its state")
 		require.Equal(t, uint64(1), m.Stats().Evictions)
+		require.Equal(t, 3, m.TakeAt("d", t0).Remaining, "d kept its state")
+		require.Equal(t, 4, m.TakeAt("c", t0).Remaining, "c was evicted and came back full")
 	}
 }
 
 func TestHardCapAcrossShards(t *testing.T) {
 	const maxKeys = 1000
-	m := ratelimit.NewMemory(1, 3, maxKeys)
+	m := must(ratelimit.NewMemory(1, 3, maxKeys))
 	ctx := context.Background()
 	for i := range 50_000 {
 		_, err := m.Take(ctx, "k"+strconv.Itoa(i))
@@ -90,7 +92,7 @@ func TestHardCapAcrossShards(t *testing.T) {
 
 func TestTinyCaps(t *testing.T) {
 	for _, maxKeys := range []int{1, 2, 3, 5} {
-		m := ratelimit.NewMemory(1, 1, maxKeys)
+		m := must(ratelimit.NewMemory(1, 1, maxKeys))
 		t0 := time.Unix(0, 0)
 		for i := range 100 {
 			m.TakeAt(strconv.Itoa(i), t0)
@@ -110,7 +112,7 @@ func TestTakeAllocatesNothing(t *testing.T) {
 	})
 	require.Zero(t, allocs, "Take on live keys")
 	// Nor does replacing keys at the cap once the shards are full.
-	full := ratelimit.NewMemory(1, 1, 1000)
+	full := must(ratelimit.NewMemory(1, 1, 1000))
 	for j := range 5000 {
 		full.Take(ctx, keys[j])
 	}
@@ -129,7 +131,7 @@ func TestMemoryBoundMillionKeys(t *testing.T) {
 		t.Skip("1M keys; heap figures are meaningless under the race detector")
 	}
 	before := liveHeap()
-	m := ratelimit.NewMemory(1, 10, 100_000)
+	m := must(ratelimit.NewMemory(1, 10, 100_000))
 	ctx := context.Background()
 	var buf [32]byte
 	for i := range 1_000_000 {
@@ -140,7 +142,7 @@ func TestMemoryBoundMillionKeys(t *testing.T) {
 	runtime.KeepAlive(m)
 	mib := float64(int64(after)-int64(before)) / (1 << 20)
 	t.Logf("1M distinct keys, maxKeys 100 000: live heap %.2f MiB, %d keys, %d evictions (%d draining)",
-		mib, st.Keys, st.Evictions, st.EvictedDraining)
+		mib, st.Keys, st.Evictions, st.EvictedLive)
 	require.LessOrEqual(t, mib, 32.0)
 	require.LessOrEqual(t, st.Keys, 100_000)
 }

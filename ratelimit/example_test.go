@@ -3,6 +3,7 @@ package ratelimit_test
 import (
 	"context"
 	"fmt"
+	"log"
 	"net/http"
 	"net/netip"
 	"time"
@@ -14,7 +15,10 @@ import (
 
 func ExampleNewMemory() {
 	// 2 requests per second per key, bursts of 3, at most 100 000 keys.
-	m := ratelimit.NewMemory(2, 3, 100_000)
+	m, err := ratelimit.NewMemory(2, 3, 100_000)
+	if err != nil {
+		log.Fatal(err) // limits are configuration: fail at start-up
+	}
 
 	// TakeAt is Take at an explicit time; Take uses the current time.
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
@@ -33,7 +37,10 @@ func ExampleNewMemory() {
 }
 
 func ExampleMemory_Take() {
-	m := ratelimit.NewMemory(rate.Every(time.Minute), 1, 1000)
+	m, err := ratelimit.NewMemory(rate.Every(time.Minute), 1, 1000)
+	if err != nil {
+		log.Fatal(err) // limits are configuration: fail at start-up
+	}
 	ctx := context.Background()
 	d, err := m.Take(ctx, ratelimit.FixedKey("stripe"))
 	fmt.Println(d.Allowed, err)
@@ -59,7 +66,10 @@ func ExampleIPKey() {
 }
 
 func ExampleWriteHeaders() {
-	m := ratelimit.NewMemory(rate.Every(time.Second), 60, 1000)
+	m, err := ratelimit.NewMemory(rate.Every(time.Second), 60, 1000)
+	if err != nil {
+		log.Fatal(err) // limits are configuration: fail at start-up
+	}
 	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 	var d ratelimit.Decision
 	for range 61 {

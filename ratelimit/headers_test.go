@@ -88,7 +88,7 @@ func TestWriteHeaders(t *testing.T) {
 }
 
 func TestWriteHeadersFromMemory(t *testing.T) {
-	m := ratelimit.NewMemory(10, 5, 10) // refills in 500ms
+	m := must(ratelimit.NewMemory(10, 5, 10)) // refills in 500ms
 	now := time.Unix(0, 0)
 	for range 5 {
 		m.TakeAt("k", now)

@@ -7,12 +7,11 @@ import (
 	"math/bits"
 	"runtime"
 	"time"
-	"unsafe"
 
 	"golang.org/x/time/rate"
 
 	"github.com/hookguard/hookguard/internal/clock"
-	"github.com/hookguard/hookguard/internal/prefetch"
+	"github.com/hookguard/hookguard/internal/lru"
 )
 
 // Memory is an in-process Limiter: one token bucket per key, sharded across
@@ -25,33 +24,32 @@ import (
 //
 // # Memory bound
 //
-// Memory never holds more than MaxKeys buckets. A bucket is a 16-byte slot in
-// an open-addressing table per shard, sized to a power of two that keeps the
-// load at or below 3/4, so the tables reach at most 22 to 43 bytes per key
-// (about 4 MiB for 100 000 keys), and a new key allocates nothing but table
-// growth. Keys themselves are not stored: a bucket is identified by 61 bits
-// of a hash of its key under a random per-Memory seed (hash/maphash), so a
-// Memory holds no personal data. Two distinct keys share a bucket only if
-// those bits collide: about n²/2⁶² for n live keys (2×10⁻⁹ at 100 000), and
-// the seed is secret, so a client cannot aim for a collision. The bound is
-// enforced per shard (MaxKeys is split evenly across shards), so eviction may
-// start a little before the total reaches MaxKeys. When a shard
-// is at its share and a new key arrives, one bucket is evicted:
+// Memory never holds more than MaxKeys buckets. A bucket is 8 bytes of
+// state (the time at which it is full again) in a pointer-free entry of an
+// LRU list, found through an open-addressing index, plus one or two items
+// of a heap of full times: at most about 100 bytes per key (7 MiB measured
+// for 100 000 keys), and a new key allocates nothing but table growth. Keys
+// themselves are not stored: a bucket is identified by a 64-bit hash of its
+// key under a random per-Memory seed (hash/maphash), so a Memory holds no
+// personal data. Two distinct keys share a bucket only if their hashes
+// collide: about n²/2⁶⁵ for n live keys, and the seed is secret, so a
+// client cannot aim for a collision. The bound is enforced per shard
+// (MaxKeys is split evenly across shards), so eviction may start a little
+// before the total reaches MaxKeys. When a shard is at its share and a new
+// key arrives, one bucket is evicted:
 //
-//   - a full bucket first: it has refilled completely, so forgetting it loses
-//     nothing (a missing key starts full). The eviction hand examines at
-//     least 8 buckets for one;
-//   - else the least recently used, approximated by CLOCK (second chance):
-//     the first bucket not used since the hand last passed it. New buckets
-//     start unmarked, so a flood of one-off keys evicts its own buckets
-//     before those of clients that come back.
+//   - a full bucket if there is one: it has refilled completely, so
+//     forgetting it loses nothing (a missing key starts full);
+//   - else the least recently used bucket, every take counting as a use,
+//     refused ones included: a client that keeps knocking keeps its
+//     drained bucket.
 //
-// A bucket evicted before it is full was still refilling: if its key returns,
-// it gets a full bucket back, so it can gain up to burst tokens more than the
-// rate allows. Stats counts such evictions apart (EvictedDraining); size
-// MaxKeys above the number of keys active within one refill window
-// (burst/r) so that it stays zero in normal operation, and watch it during a
-// flood of spoofed or rotating keys.
+// A bucket evicted before it is full was still refilling: if its key
+// returns, it gets a full bucket back, so it can gain up to burst tokens
+// more than the rate allows. Stats counts such evictions apart
+// (EvictedLive); size MaxKeys above the number of keys active within one
+// refill window (burst/r) so that it stays zero in normal operation, and
+// watch it during a flood of spoofed or rotating keys.
 //
 // # Time
 //
@@ -62,28 +60,22 @@ import (
 //
 // # Concurrency
 //
-// A Memory is safe for concurrent use, and Take is atomic per key. A take of
-// a key that already has a bucket locks that bucket alone (a bit in its
-// table slot), so cores taking from different keys write no shared memory;
-// a new key, and with it any eviction, locks its shard.
+// A Memory is safe for concurrent use, and Take is atomic per key: each
+// shard has one mutex, as golang.org/x/time/rate's Limiter does, and keys
+// are spread over the shards by their hash.
 //
 // The zero Memory is not usable; construct one with NewMemory or
 // NewMemoryWithOptions.
 type Memory struct {
 	p      policy
-	clk    // bucket times are nanoseconds on this clock
+	clk    clock.Clock // bucket times are nanoseconds on this clock
 	seed   maphash.Seed
-	shift  uint // h>>shift is a key's shard: its hash's top bits
+	mask   uint64 // h&mask is a key's shard
 	shards []shard
 	max    int
 }
 
 var _ Limiter = (*Memory)(nil)
-
-// clk is the limiter's clock, embedded under an unexported name: the
-// middleware learns through it whether the limiter reads the real clock
-// (see package internal/clock).
-type clk = clock.Source
 
 // MemoryOptions configures NewMemoryWithOptions. Rate, Burst and MaxKeys are
 // required; zero values of the other fields mean the documented defaults.
@@ -100,7 +92,7 @@ type MemoryOptions struct {
 	// Now is the clock Take reads; nil means time.Now.
 	Now func() time.Time
 	// Shards is the number of independently locked partitions (each
-	// serialises the insertions and evictions of its keys), rounded up
+	// serialises the takes of its keys), rounded up
 	// to a power of two and lowered to at most MaxKeys; 0 means
 	// 4×GOMAXPROCS (at most 256).
 	Shards int
@@ -110,16 +102,11 @@ type MemoryOptions struct {
 }
 
 // NewMemory returns a Memory allowing r requests per second per key with the
-// given burst, holding at most maxKeys keys. It panics if burst < 1, r <= 0
-// (rate.Inf is allowed) or maxKeys < 1: limits are configuration, checked
-// once at start-up. Use NewMemoryWithOptions for an error instead, a clock,
-// or a policy name.
-func NewMemory(r rate.Limit, burst, maxKeys int) *Memory {
-	m, err := NewMemoryWithOptions(MemoryOptions{Rate: r, Burst: burst, MaxKeys: maxKeys})
-	if err != nil {
-		panic(err)
-	}
-	return m
+// given burst, holding at most maxKeys keys, or an error if burst < 1,
+// r <= 0 (rate.Inf is allowed) or maxKeys < 1. Use NewMemoryWithOptions for
+// a clock or a policy name.
+func NewMemory(r rate.Limit, burst, maxKeys int) (*Memory, error) {
+	return NewMemoryWithOptions(MemoryOptions{Rate: r, Burst: burst, MaxKeys: maxKeys})
 }
 
 // NewMemoryWithOptions returns a Memory configured by o, or an error when
@@ -136,7 +123,7 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 	if o.MaxKeys < 1 {
 		return nil, fmt.Errorf("ratelimit: maxKeys %d < 1", o.MaxKeys)
 	}
-	if o.MaxKeys > 1<<30 {
+	if o.MaxKeys > lru.MaxCap {
 		return nil, fmt.Errorf("ratelimit: maxKeys %d too large", o.MaxKeys)
 	}
 	n := o.Shards
@@ -151,7 +138,7 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 		p:      p,
 		clk:    clock.New(o.Now),
 		seed:   maphash.MakeSeed(),
-		shift:  uint(64 - bits.TrailingZeros(uint(n))),
+		mask:   uint64(n - 1),
 		shards: make([]shard, n),
 		max:    o.MaxKeys,
 	}
@@ -160,81 +147,52 @@ func NewMemoryWithOptions(o MemoryOptions) (*Memory, error) {
 		if i < o.MaxKeys%n {
 			c++
 		}
-		m.shards[i].init(c)
+		m.shards[i].L.Init(c)
 	}
 	return m, nil
 }
 
 // Take implements Limiter: it consumes one token of key's bucket at the
 // current time of the limiter's clock. It never returns an error and never
-// blocks; ctx is unused.
+// blocks on anything but its shard's mutex; ctx is unused.
 func (m *Memory) Take(ctx context.Context, key string) (Decision, error) {
-	h := maphash.String(m.seed, key)
-	s := &m.shards[h>>m.shift]
-	tb := s.tab.Load()
-	want := keyTag(h)
-	// Reading the clock waits for every load before it to complete (the
-	// time stamp counter is read behind a fence), so a load of the bucket
-	// issued before it would add its cache miss to the clock's cost. A
-	// prefetch is not waited for: the bucket's line arrives while the
-	// clock is read.
-	prefetch.Write(unsafe.Pointer(&tb.slots[tb.home(want)]))
-	return m.take(s, tb, want, clock.Now(&m.clk)), nil
+	return m.take(key, m.clk.Now()), nil
 }
 
 // TakeAt is Take at the explicit time now, the twin of x/time/rate's
-// AllowN(t, 1): the bucket is brought to now, then one token is taken if
-// available. It allocates nothing (a new key may grow its shard's table, up
-// to the size MaxKeys needs). now is taken on the limiter's clock: a
-// time.Now reading for a limiter made without MemoryOptions.Now (its
-// monotonic part is used), a reading of that Now otherwise.
+// AllowN(t, 1), for tests that drive time: the bucket is brought to now,
+// then one token is taken if available. now is taken on the limiter's
+// clock: a time.Now reading for a limiter made without MemoryOptions.Now
+// (its monotonic part is used), a reading of that Now otherwise.
 func (m *Memory) TakeAt(key string, now time.Time) Decision {
+	return m.take(key, m.clk.At(now))
+}
+
+// take is Take at t, in nanoseconds on m's clock. It allocates nothing (a
+// new key may grow its shard's table, up to the size MaxKeys needs).
+func (m *Memory) take(key string, t int64) Decision {
 	h := maphash.String(m.seed, key)
-	s := &m.shards[h>>m.shift]
-	return m.take(s, s.tab.Load(), keyTag(h), clock.At(&m.clk, now))
+	return m.shards[h&m.mask].take(&m.p, lru.Digest{h}, t)
 }
 
-// take applies one request at t, in nanoseconds on m's clock, to the bucket
-// of the key whose tag is want in shard s, whose table was tb when the take
-// began. A key already held takes only its slot's lock; a new key, or one
-// the lock-free probe cannot settle, takes the shard mutex (see shard).
-func (m *Memory) take(s *shard, tb *table, want uint64, t int64) Decision {
-	e, unlock := tb.acquire(want), want|tagRef
-	if e == nil {
-		s.mu.Lock()
-		e, unlock = s.lookup(want, t)
-		s.mu.Unlock()
-	}
-	d := m.p.take(&e.tat, t)
-	e.tag.Store(unlock)
-	return d
-}
-
-// Stats is a snapshot of a Memory's occupancy and evictions.
+// Stats is a snapshot of a Memory's occupancy and evictions, in the words
+// of replay.Stats.
 type Stats struct {
 	// Keys is the number of buckets currently held.
 	Keys int
-	// MaxKeys is the configured cap.
-	MaxKeys int
+	// Capacity is the configured cap, MaxKeys.
+	Capacity int
 	// Evictions counts every bucket evicted to make room for a new key.
 	Evictions uint64
-	// EvictedDraining counts the evictions of buckets that were not full:
-	// each one may have handed its key up to burst extra tokens. Non-zero
-	// means MaxKeys is too small for the traffic (or a key-spraying flood).
-	EvictedDraining uint64
+	// EvictedLive is the part of Evictions that were not full: each one
+	// may have handed its key up to burst extra tokens. Non-zero means
+	// MaxKeys is too small for the traffic (or a key-spraying flood).
+	EvictedLive uint64
 }
 
 // Stats returns current counters. It locks each shard in turn, so the
 // snapshot is consistent per shard, not across shards.
 func (m *Memory) Stats() Stats {
-	st := Stats{MaxKeys: m.max}
-	for i := range m.shards {
-		s := &m.shards[i]
-		s.mu.Lock()
-		st.Keys += s.n
-		st.Evictions += s.evictions
-		st.EvictedDraining += s.evictedDraining
-		s.mu.Unlock()
-	}
-	return st
+	keys, ev := lru.Total(len(m.shards), func(i int) *lru.Shard[int64] { return &m.shards[i].Shard })
+	return Stats{Keys: keys, Capacity: m.max, Evictions: ev.All, EvictedLive: ev.Live}
 }

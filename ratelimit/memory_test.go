@@ -69,7 +69,7 @@ func TestTakeAtMatchesXTimeRate(t *testing.T) {
 	const burst = 7
 	r := rate.Limit(3.5)
 	lim := rate.NewLimiter(r, burst)
-	m := ratelimit.NewMemory(r, burst, 10)
+	m := must(ratelimit.NewMemory(r, burst, 10))
 	start := time.Unix(1_700_000_000, 0)
 	now := start
 	steps := []time.Duration{0, 0, 0, 10 * time.Millisecond, 0, 0, 0, 0, 0, 300 * time.Millisecond,
@@ -83,7 +83,7 @@ func TestTakeAtMatchesXTimeRate(t *testing.T) {
 }
 
 func TestClockBackwards(t *testing.T) {
-	m := ratelimit.NewMemory(1, 2, 10)
+	m := must(ratelimit.NewMemory(1, 2, 10))
 	t0 := time.Unix(1000, 0)
 	require.True(t, m.TakeAt("k", t0).Allowed)
 	require.True(t, m.TakeAt("k", t0).Allowed)
@@ -96,7 +96,7 @@ func TestClockBackwards(t *testing.T) {
 }
 
 func TestInfiniteRate(t *testing.T) {
-	m := ratelimit.NewMemory(rate.Inf, 3, 10)
+	m := must(ratelimit.NewMemory(rate.Inf, 3, 10))
 	for range 100 {
 		d, err := m.Take(context.Background(), "k")
 		require.NoError(t, err)
@@ -137,7 +137,9 @@ func TestInvalidConfig(t *testing.T) {
 			_, err := ratelimit.NewMemoryWithOptions(tc.o)
 			require.Error(t, err)
 			require.Contains(t, err.Error(), "ratelimit:")
-			require.Panics(t, func() { ratelimit.NewMemory(tc.o.Rate, tc.o.Burst, tc.o.MaxKeys) })
+			m, err := ratelimit.NewMemory(tc.o.Rate, tc.o.Burst, tc.o.MaxKeys)
+			require.Error(t, err)
+			require.Nil(t, m)
 		})
 	}
 }
@@ -146,7 +148,7 @@ func TestSynctestClock(t *testing.T) {
 	// The default clock is time.Now, so testing/synctest's fake time drives
 	// Take without any injection.
 	synctestRun(t, func(t *testing.T) {
-		m := ratelimit.NewMemory(10, 1, 10)
+		m := must(ratelimit.NewMemory(10, 1, 10))
 		ctx := context.Background()
 		d, _ := m.Take(ctx, "k")
 		require.True(t, d.Allowed)

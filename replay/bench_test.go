@@ -91,10 +91,8 @@ func BenchmarkMemoryClaimCompleteParallel(b *testing.B) {
 		_ = m.Complete(ctx, ring.key(i), 0)
 	}
 	// Each goroutine walks a ring of its own, larger than the capacity,
-	// so a key it reaches again was evicted long ago, however unevenly a
-	// shared machine schedules the goroutines (walking stretches of one
-	// ring, a starved goroutine was caught up and claims became
-	// duplicates).
+	// so a key it reaches again was evicted long ago, however unevenly
+	// the goroutines are scheduled.
 	rings := make([]keyRing, runtime.GOMAXPROCS(0))
 	for g := range rings {
 		rings[g] = newKeyRingPrefix(ring.n, 'a'+byte(g%26))

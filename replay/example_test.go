@@ -53,7 +53,7 @@ func ExampleNewMemory() {
 	// while in flight: in flight -> replay: event in flight
 	// after success: done -> replay: duplicate event
 	// retry after failure: fresh
-	// {Capacity:100000 Len:2 Evicted:0 EvictedInFlight:0}
+	// {Keys:2 Capacity:100000 Evictions:0 EvictedLive:0 EvictedInFlight:0}
 }
 
 func ExampleMemory_ClaimAt() {

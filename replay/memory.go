@@ -5,13 +5,10 @@ import (
 	"hash/maphash"
 	"math"
 	"math/bits"
-	"sync"
-	"sync/atomic"
 	"time"
-	"unsafe"
 
 	"github.com/hookguard/hookguard/internal/clock"
-	"github.com/hookguard/hookguard/internal/prefetch"
+	"github.com/hookguard/hookguard/internal/lru"
 )
 
 var _ Store = (*Memory)(nil)
@@ -54,11 +51,11 @@ type MemoryOptions struct {
 // Memory is a bounded in-process Store: a set of shards, each a
 // least-recently-written list under its own mutex, selected by a maphash of
 // the key. Each shard has the structure of golang-lru/v2's simplelru (a hash
-// index over a doubly linked list) laid out in two pointer-free arrays, so
-// that a new key costs two cache misses instead of four, no allocation, and
-// no work for the garbage collector. It starts no goroutine: expired records are dropped lazily when a
-// call touches them or when a full shard needs room, by the store's clock.
-// A Memory is safe for concurrent use; its zero value is not usable, call
+// index over a doubly linked list) laid out in two pointer-free arrays: a
+// new key costs no allocation and no work for the garbage collector. It
+// starts no goroutine: expired records are dropped lazily when a call
+// touches them or when a full shard needs room, by the store's clock. A
+// Memory is safe for concurrent use; its zero value is not usable, call
 // NewMemory or NewMemoryWithOptions.
 //
 // # Capacity and eviction
@@ -78,9 +75,9 @@ type MemoryOptions struct {
 // record is also the done record closest to expiry, so "evict the entry
 // closest to expiry" and "the newest keys survive" agree; with mixed keeps
 // the order is by write time. Every eviction of a still-live record is
-// counted in Stats: each one re-opens replay for its ID (a retry of that
-// event would be processed again), and an evicted in-flight claim lets a
-// concurrent duplicate run. If Stats.Evicted grows, raise the capacity or
+// counted in Stats.EvictedLive: each one re-opens replay for its ID (a
+// retry of that event would be processed again), and an evicted in-flight
+// claim lets a concurrent duplicate run. If it grows, raise the capacity or
 // use a shared store.
 //
 // The store keeps a 128-bit keyed digest of each key, not the key itself,
@@ -91,25 +88,12 @@ type Memory struct {
 	shards   []shard
 	mask     uint64
 	seeds    [2]maphash.Seed
-	clk      // expiry times are nanoseconds on this clock
+	clk      clock.Clock // expiry times are nanoseconds on this clock
 	capacity int
-	// prefetching is set by the first Prefetch: only then do changes
-	// publish what Prefetch reads (shard.publish), so a store that is
-	// never prefetched pays nothing for it.
-	prefetching atomic.Bool
 }
 
-// clk is the store's clock, embedded under an unexported name: the
-// middleware learns through it whether the store reads the real clock
-// (see package internal/clock).
-type clk = clock.Source
-
-// digest identifies a key inside the store: two 64-bit maphashes of it
-// under independent random seeds. Holding a fixed-size digest instead of
-// the key string bounds memory whatever the keys' length, never pins a
-// caller's buffer, and keeps an entry at 32 bytes; a false match
-// needs a 128-bit collision under seeds chosen at random per store.
-type digest [2]uint64
+// shard is one lock's worth of a Memory.
+type shard = lru.Shard[record]
 
 // record is the value held per key, 8 bytes: the expiry (nanoseconds on
 // the store's clock, live while now < expiry) shifted left by one, with the
@@ -140,37 +124,6 @@ func (r record) done() bool { return r&1 != 0 }
 // live reports whether the record has not expired at now.
 func (r record) live(now int64) bool { return clampTime(now) < int64(r>>1) }
 
-// shard is one lock's worth of a Memory. Its size is a multiple of 64 bytes
-// and its mutex is followed by the list fields every new key writes, so a
-// shard's hot fields share one cache line and no two shards share one.
-type shard struct {
-	mu              sync.Mutex
-	lru             lru
-	evicted         uint64
-	evictedInFlight uint64
-	// idx and victim are what Prefetch reads without the lock, published
-	// under it (publish): a snapshot of lru.idx, replaced when it grows,
-	// and the fragment of the digest of the record the next new key will
-	// evict, the list's tail.
-	idx    atomic.Pointer[[]uint64]
-	victim atomic.Uint32
-	_      [4]byte // to 128 bytes (TestShardLayout)
-}
-
-// publish refreshes what Prefetch reads, after a change. s.mu is held.
-func (s *shard) publish() {
-	l := &s.lru
-	if p := s.idx.Load(); p == nil || len(*p) != len(l.idx) {
-		idx := l.idx // idx only grows: a new length is a new array
-		s.idx.Store(&idx)
-	}
-	if l.tail != none {
-		if f := fragment(l.ents[l.tail].d); f != s.victim.Load() {
-			s.victim.Store(f)
-		}
-	}
-}
-
 // NewMemory returns an in-memory Store holding at most capacity keys
 // (capacity <= 0 means DefaultCapacity, 100 000), reading time.Now. See
 // Memory for the eviction policy and NewMemoryWithOptions for a clock.
@@ -189,7 +142,7 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 	if n <= 0 {
 		n = min(max(capacity/minShardCap, 1), maxShards)
 		n = 1 << (bits.Len(uint(n)) - 1) // round down to a power of two
-		for capacity/n >= maxLRUCap {
+		for capacity/n >= lru.MaxCap {
 			n <<= 1
 		}
 	} else {
@@ -200,7 +153,7 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 		for n > capacity {
 			n >>= 1
 		}
-		for capacity/n >= maxLRUCap {
+		for capacity/n >= lru.MaxCap {
 			n <<= 1
 		}
 	}
@@ -216,20 +169,18 @@ func NewMemoryWithOptions(o MemoryOptions) *Memory {
 		if i < capacity%n {
 			c++
 		}
-		m.shards[i].lru.init(c)
+		m.shards[i].L.Init(c)
 	}
 	return m
 }
 
-// lookup returns the shard holding key and the key's digest.
-func (m *Memory) lookup(key string) (*shard, digest) {
-	d := digest{maphash.String(m.seeds[0], key), maphash.String(m.seeds[1], key)}
+// lookup returns the shard holding key and the key's digest: two 64-bit
+// maphashes under independent random seeds, so a false match needs a
+// 128-bit collision under seeds chosen at random per store.
+func (m *Memory) lookup(key string) (*shard, lru.Digest) {
+	d := lru.Digest{maphash.String(m.seeds[0], key), maphash.String(m.seeds[1], key)}
 	return &m.shards[d[0]&m.mask], d
 }
-
-// clock returns the store's current time in nanoseconds on its clock
-// (with the real clock, a read of the monotonic clock alone).
-func (m *Memory) clock() int64 { return clock.Now(&m.clk) }
 
 // expiry returns now+d, saturating instead of overflowing.
 func expiry(now int64, d time.Duration) int64 {
@@ -246,70 +197,38 @@ func (m *Memory) Claim(ctx context.Context, key string, lease time.Duration) (St
 		return InFlight, err
 	}
 	sh, d := m.lookup(key)
-	return m.claim(sh, d, lease, m.clock()), nil
+	return m.claim(sh, d, lease, m.clk.Now()), nil
 }
 
 // ClaimAt is Claim at the explicit time now instead of a reading of the
-// store's clock, the twin of ratelimit's Memory.TakeAt: for a caller that
-// has just read the clock (the middleware reads it once per delivery) and
-// for tests. now is taken on the store's clock: a time.Now reading for a
+// store's clock, the twin of ratelimit's Memory.TakeAt, for tests that
+// drive time. now is taken on the store's clock: a time.Now reading for a
 // store made without MemoryOptions.Now (its monotonic part is used), a
 // reading of that Now otherwise. It takes no context and never fails.
 func (m *Memory) ClaimAt(key string, lease time.Duration, now time.Time) State {
 	s, d := m.lookup(key)
-	return m.claim(s, d, lease, clock.At(&m.clk, now))
+	return m.claim(s, d, lease, m.clk.At(now))
 }
 
 // claim is Claim of the key with digest d, in shard s, at now in
 // nanoseconds on the store's clock.
-func (m *Memory) claim(s *shard, d digest, lease time.Duration, now int64) State {
+func (m *Memory) claim(s *shard, d lru.Digest, lease time.Duration, now int64) State {
 	if lease <= 0 {
 		lease = DefaultLease
 	}
-	s.mu.Lock()
-	l := &s.lru
-	if e, _, ok := l.get(d); ok {
-		r := l.ents[e].r
-		if r.live(now) {
-			s.mu.Unlock()
+	s.Mu.Lock()
+	defer s.Mu.Unlock()
+	e, _, ok := s.L.Get(d)
+	if ok {
+		if r := *s.L.Value(e); r.live(now) {
 			if r.done() {
 				return Done
 			}
 			return InFlight
 		}
-		l.set(e, newRecord(expiry(now, lease), false))
-	} else {
-		s.insert(d, newRecord(expiry(now, lease), false), now)
 	}
-	if m.prefetching.Load() {
-		s.publish()
-	}
-	s.mu.Unlock()
+	put(s, d, e, ok, newRecord(expiry(now, lease), false), now)
 	return Fresh
-}
-
-// Prefetch tells the store that key is about to be claimed: it starts
-// loading, without waiting, the memory a Claim of key will write (key's
-// slot in its shard's index, and that of the record a new key would evict),
-// so that those cache misses overlap with whatever the caller does next.
-// The middleware calls it with a delivery's event ID before it checks the
-// signature, whose hashing takes long enough to hide them. It changes
-// nothing, takes no lock and never blocks. A store that has been
-// prefetched once keeps what Prefetch reads up to date on every change
-// (a few nanoseconds each); one that never is pays nothing.
-func (m *Memory) Prefetch(key string) {
-	if !m.prefetching.Load() {
-		m.prefetching.Store(true) // from now on, changes publish
-	}
-	s, d := m.lookup(key)
-	p := s.idx.Load()
-	if p == nil {
-		return // nothing published in this shard yet
-	}
-	idx := *p
-	mask := len(idx) - 1
-	prefetch.Write(unsafe.Pointer(&idx[int(fragment(d))&mask]))
-	prefetch.Write(unsafe.Pointer(&idx[int(s.victim.Load())&mask]))
 }
 
 // Complete implements Store. On a cancelled context it changes nothing.
@@ -318,7 +237,7 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 		return err
 	}
 	s, d := m.lookup(key)
-	m.complete(s, d, keep, m.clock())
+	m.complete(s, d, keep, m.clk.Now())
 	return nil
 }
 
@@ -327,26 +246,19 @@ func (m *Memory) Complete(ctx context.Context, key string, keep time.Duration) e
 // context and never fails.
 func (m *Memory) CompleteAt(key string, keep time.Duration, now time.Time) {
 	s, d := m.lookup(key)
-	m.complete(s, d, keep, clock.At(&m.clk, now))
+	m.complete(s, d, keep, m.clk.At(now))
 }
 
 // complete is Complete of the key with digest d, in shard s, at now in
 // nanoseconds on the store's clock.
-func (m *Memory) complete(s *shard, d digest, keep time.Duration, now int64) {
+func (m *Memory) complete(s *shard, d lru.Digest, keep time.Duration, now int64) {
 	if keep <= 0 {
 		keep = DefaultKeep
 	}
-	r := newRecord(expiry(now, keep), true)
-	s.mu.Lock()
-	if e, _, ok := s.lru.get(d); ok {
-		s.lru.set(e, r)
-	} else {
-		s.insert(d, r, now)
-	}
-	if m.prefetching.Load() {
-		s.publish()
-	}
-	s.mu.Unlock()
+	s.Mu.Lock()
+	e, _, ok := s.L.Get(d)
+	put(s, d, e, ok, newRecord(expiry(now, keep), true), now)
+	s.Mu.Unlock()
 }
 
 // Release implements Store. On a cancelled context it changes nothing.
@@ -355,48 +267,51 @@ func (m *Memory) Release(ctx context.Context, key string) error {
 		return err
 	}
 	s, d := m.lookup(key)
-	s.mu.Lock()
-	if e, pos, ok := s.lru.get(d); ok {
-		if r := s.lru.ents[e].r; !r.done() || !r.live(m.clock()) {
-			s.lru.remove(e, pos)
-			if m.prefetching.Load() {
-				s.publish()
-			}
+	s.Mu.Lock()
+	if e, pos, ok := s.L.Get(d); ok {
+		if r := *s.L.Value(e); !r.done() || !r.live(m.clk.Now()) {
+			s.L.Remove(e, pos)
 		}
 	}
-	s.mu.Unlock()
+	s.Mu.Unlock()
 	return nil
 }
 
-// insert adds d, known absent, as the most recent record, first evicting
-// one record if the shard is full. s.mu is held.
-func (s *shard) insert(d digest, r record, now int64) {
-	if s.lru.n >= s.lru.cap {
-		s.evict(now)
+// put gives d the record r as the most recent: in its entry e when held
+// (ok), else in a new one, first evicting a record if the shard is full.
+// s.Mu is held.
+func put(s *shard, d lru.Digest, e uint32, ok bool, r record, now int64) {
+	if ok {
+		*s.L.Value(e) = r
+		s.L.ToFront(e)
+		return
 	}
-	s.lru.add(d, r)
+	if s.L.Full() {
+		evict(s, now)
+	}
+	s.L.Add(d, r)
 }
 
-// evict drops one record of a full shard. s.mu is held.
-func (s *shard) evict(now int64) {
-	l := &s.lru
+// evict drops one record of a full shard. s.Mu is held.
+func evict(s *shard, now int64) {
 	// Each second chance moves the oldest record to the front; at most
 	// n-1 of them, so the record evicted after them was never given one
 	// during this eviction.
-	chances := min(secondChances, l.n-1)
+	chances := min(secondChances, s.L.Len()-1)
 	for chance := 0; ; chance++ {
-		e := l.tail
-		r := l.ents[e].r
+		e := s.L.Oldest()
+		r := *s.L.Value(e)
 		live := r.live(now)
 		if live && !r.done() && chance < chances {
-			l.toFront(e) // a second chance
+			s.L.ToFront(e) // a second chance
 			continue
 		}
-		l.removeOldest()
+		s.L.RemoveEntry(e)
+		s.All++
 		if live {
-			s.evicted++
+			s.Live++
 			if !r.done() {
-				s.evictedInFlight++
+				s.InFlight++
 			}
 		}
 		return
@@ -404,33 +319,27 @@ func (s *shard) evict(now int64) {
 }
 
 // Stats is a snapshot of a memory store's size and evictions, for sizing
-// it. The counters only grow.
+// it. The counters only grow. ratelimit.Stats uses the same words.
 type Stats struct {
+	// Keys is the number of records held now, including expired ones not
+	// yet dropped (expiry is lazy).
+	Keys int
 	// Capacity is the hard bound on records held.
 	Capacity int
-	// Len is the number of records held now, including expired ones not
-	// yet dropped (expiry is lazy).
-	Len int
-	// Evicted counts records dropped to make room while still live. Each
+	// Evictions counts every record dropped to make room for a new key.
+	Evictions uint64
+	// EvictedLive is the part of Evictions that were still live. Each
 	// re-opened replay for its ID: a retry of that event inside its keep
-	// would be processed again. Expired records dropped are not counted.
-	Evicted uint64
-	// EvictedInFlight is the part of Evicted that were claims still in
-	// flight, which let a concurrent duplicate run; it should stay zero.
+	// would be processed again.
+	EvictedLive uint64
+	// EvictedInFlight is the part of EvictedLive that were claims still
+	// in flight, which let a concurrent duplicate run; it should stay zero.
 	EvictedInFlight uint64
 }
 
 // Stats returns current counters. It locks each shard in turn, so it is a
 // consistent snapshot per shard, not across shards.
 func (m *Memory) Stats() Stats {
-	st := Stats{Capacity: m.capacity}
-	for i := range m.shards {
-		s := &m.shards[i]
-		s.mu.Lock()
-		st.Len += s.lru.n
-		st.Evicted += s.evicted
-		st.EvictedInFlight += s.evictedInFlight
-		s.mu.Unlock()
-	}
-	return st
+	keys, ev := lru.Total(len(m.shards), func(i int) *shard { return &m.shards[i] })
+	return Stats{Keys: keys, Capacity: m.capacity, Evictions: ev.All, EvictedLive: ev.Live, EvictedInFlight: ev.InFlight}
 }

@@ -132,17 +132,21 @@ func newDemo(logger *slog.Logger) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	// One delivery a minute per client IP after a burst: the burst row
+	// exhausts it while the demo runs.
+	limiter, err := ratelimit.NewMemory(1.0/60, demoBurst, 1_000)
+	if err != nil {
+		return nil, err
+	}
 	d.guard, err = middleware.New(middleware.Config{
 		Scheme:         d.scheme,
 		Keyring:        d.keys,
 		Replay:         replay.NewMemory(10_000),
 		Allow:          allow,
 		TrustedProxies: trusted,
-		// One delivery a minute per client IP after a burst: the burst row
-		// exhausts it while the demo runs.
-		Limiter: ratelimit.NewMemory(1.0/60, demoBurst, 1_000),
-		MaxBody: demoMaxBody,
-		Logger:  logger,
+		Limiter:        limiter,
+		MaxBody:        demoMaxBody,
+		Logger:         logger,
 	})
 	if err != nil {
 		return nil, err

@@ -93,6 +93,7 @@ func lookupScheme(name string) (hmac.Scheme, error) {
 // or a file, optionally labelled "ID=" (the ID reported as the secret that
 // matched; default: the variable's name or the file's base name).
 type secretSource struct {
+	n    int // position among the secret flags, from 1
 	id   string
 	env  string
 	file string
@@ -110,28 +111,72 @@ type secretFlag struct {
 
 func (f secretFlag) String() string { return "" }
 
+// Set records the value as given. It never fails: the flag package would
+// quote the value in its error, and a user who passed the secret itself
+// instead of a variable name or path must not see it echoed. keyring
+// reports bad references, without the value.
 func (f secretFlag) Set(v string) error {
+	src := secretSource{n: len(f.s.list) + 1}
 	id, name, labelled := strings.Cut(v, "=")
-	if !labelled {
-		id, name = "", v
+	if labelled && validID(id) {
+		src.id = id
+	} else {
+		name = v
 	}
-	if name == "" || (labelled && id == "") {
-		return errors.New("want NAME or ID=NAME")
-	}
-	src := secretSource{id: id}
 	if f.file {
 		src.file = name
-		if src.id == "" {
-			src.id = filepath.Base(name)
-		}
 	} else {
 		src.env = name
-		if src.id == "" {
-			src.id = name
-		}
 	}
 	f.s.list = append(f.s.list, src)
 	return nil
+}
+
+// validID reports whether s may label a secret: 1 to 64 letters, digits,
+// '.', '_' or '-'.
+func validID(s string) bool {
+	if s == "" || len(s) > 64 {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '.' || c == '_' || c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// validEnvName reports whether s is a portable environment variable name.
+func validEnvName(s string) bool {
+	if s == "" || len(s) > 128 || s[0] >= '0' && s[0] <= '9' {
+		return false
+	}
+	for _, c := range s {
+		if !(c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// secretPrefixes begin the secrets and keys providers show; a reference
+// that starts with one is the secret itself.
+var secretPrefixes = []string{"whsec_", "whsk_", "whpk_", "sk_", "rk_", "shpss_", "xoxb-", "xoxp-", "ghp_", "glpat-", "-----BEGIN"}
+
+// showable reports whether a variable name or path given as a secret
+// reference may appear in a message. A reference that may be the secret
+// itself (a known secret prefix, or a long run of letters and digits with
+// none of the separators names and paths have) is never shown.
+func showable(ref string) bool {
+	for _, p := range secretPrefixes {
+		if strings.HasPrefix(ref, p) {
+			return false
+		}
+	}
+	if len(ref) >= 16 && !strings.ContainsAny(ref, "_-./") {
+		return false
+	}
+	return len(ref) <= 128
 }
 
 // register adds -secret-env and -secret-file to fs.
@@ -142,40 +187,84 @@ func (s *secretFlags) register(fs *flag.FlagSet) {
 
 // keyring loads every secret, parses it for scheme (whsec_ base64 for
 // Standard Webhooks and Svix, verbatim otherwise) and builds a keyring.
-// Errors name the variable or file, never the secret.
+// Errors name the variable or file only where it cannot be the secret
+// itself (see showable), and never the secret.
 func (s *secretFlags) keyring(e *env, scheme hmac.Scheme) (*hmac.Keyring, error) {
 	if len(s.list) == 0 {
 		return nil, errors.New("no secret: give -secret-env NAME or -secret-file PATH")
 	}
 	var secrets []hmac.Secret
 	for _, src := range s.list {
-		var raw, where string
-		if src.file != "" {
-			where = "file " + src.file
-			b, err := os.ReadFile(src.file)
-			if err != nil {
-				return nil, fmt.Errorf("secret %s: %w", where, err)
-			}
-			raw = string(b)
-		} else {
-			where = "environment variable " + src.env
-			raw = e.getenv(src.env)
-		}
-		raw = strings.TrimSpace(raw)
-		if raw == "" {
-			return nil, fmt.Errorf("secret %s is empty or unset", where)
+		raw, err := src.read(e)
+		if err != nil {
+			return nil, err
 		}
 		key, err := scheme.ParseKey(raw)
 		if err != nil {
-			return nil, fmt.Errorf("secret %s is not a valid %s secret", where, scheme.Name())
+			return nil, fmt.Errorf("%s is not a valid %s secret", src, scheme.Name())
 		}
-		secrets = append(secrets, hmac.Secret{ID: src.id, Key: key})
+		secrets = append(secrets, hmac.Secret{ID: src.label(), Key: key})
 	}
 	k, err := hmac.NewKeyring(secrets...)
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
 	return k, nil
+}
+
+// read returns the secret a reference points to, trimmed.
+func (src secretSource) read(e *env) (string, error) {
+	var raw string
+	if src.file != "" {
+		if !showable(src.file) {
+			return "", fmt.Errorf("%s: not a readable file (the value is not shown: give the path of a file holding the secret, not the secret)", src)
+		}
+		b, err := os.ReadFile(src.file)
+		if err != nil {
+			return "", fmt.Errorf("%s: %w", src, err)
+		}
+		raw = string(b)
+	} else {
+		if !validEnvName(src.env) || !showable(src.env) {
+			return "", fmt.Errorf("%s: not an environment variable name (the value is not shown: give the variable's name, not the secret)", src)
+		}
+		raw = e.getenv(src.env)
+	}
+	raw = strings.TrimSpace(raw)
+	if raw == "" {
+		return "", fmt.Errorf("%s is empty or unset", src)
+	}
+	return raw, nil
+}
+
+// String names the reference for messages: the flag and its position,
+// and the variable or path where it may be shown.
+func (src secretSource) String() string {
+	flag, ref := "-secret-env", src.env
+	if src.file != "" {
+		flag, ref = "-secret-file", src.file
+	}
+	s := fmt.Sprintf("%s #%d", flag, src.n)
+	if src.id != "" {
+		s += " (" + src.id + ")"
+	}
+	if showable(ref) && (src.file != "" || validEnvName(ref)) {
+		s += " " + ref
+	}
+	return s
+}
+
+// label is the secret's ID: the one given, else the variable's name or the
+// file's base name.
+func (src secretSource) label() string {
+	switch {
+	case src.id != "":
+		return src.id
+	case src.file != "":
+		return filepath.Base(src.file)
+	default:
+		return src.env
+	}
 }
 
 // readInput reads the file named by the first argument, or stdin when there

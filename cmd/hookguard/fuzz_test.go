@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/hookguard/hookguard/hmac"
@@ -30,21 +31,31 @@ func FuzzParseRawRequest(f *testing.F) {
 	})
 }
 
-// FuzzSecretFlag: -secret-env/-secret-file values never panic, and an
-// accepted value always yields a non-empty ID and source.
+// FuzzSecretFlag: -secret-env/-secret-file values never panic or fail to
+// parse (the flag package would echo the value), and a reference that may
+// be the secret itself never appears in what keyring reports.
 func FuzzSecretFlag(f *testing.F) {
-	for _, s := range []string{"HG", "old=HG", "=HG", "old=", "a=b=c", "", "/run/secrets/x"} {
+	for _, s := range []string{"HG", "old=HG", "=HG", "old=", "a=b=c", "", "/run/secrets/x",
+		"whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", "id=sk_live_abc"} {
 		f.Add(s, false)
 		f.Add(s, true)
 	}
+	e := &env{getenv: func(string) string { return "" }}
 	f.Fuzz(func(t *testing.T, v string, file bool) {
 		var s secretFlags
 		if err := (secretFlag{s: &s, file: file}).Set(v); err != nil {
-			return
+			t.Fatalf("Set(%q) failed: %v", v, err)
 		}
-		src := s.list[0]
-		if src.id == "" || (src.env == "" && src.file == "") {
-			t.Fatalf("Set(%q) accepted an empty ID or source: %+v", v, src)
+		_, err := s.keyring(e, hmac.GitHub)
+		if err == nil {
+			t.Fatalf("Set(%q): a keyring from an unset variable or missing file", v)
+		}
+		_, ref, labelled := strings.Cut(v, "=")
+		if !labelled || !validID(v[:len(v)-len(ref)-1]) {
+			ref = v
+		}
+		if len(ref) >= 8 && !showable(ref) && strings.Contains(err.Error(), ref) {
+			t.Fatalf("Set(%q): the reference is echoed: %v", v, err)
 		}
 	})
 }

@@ -72,7 +72,12 @@ every response was 2xx.`, `
 		return failf(fs, e, "reading body: %v", err)
 	}
 
-	client := &http.Client{Timeout: timeout}
+	// No redirect is followed: a 3xx would carry the signature (or a
+	// provider's shared token) to a host the delivery was not addressed to.
+	client := &http.Client{
+		Timeout:       timeout,
+		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse },
+	}
 	status := exitOK
 	var h http.Header
 	id := d.id
@@ -92,6 +97,9 @@ every response was 2xx.`, `
 			continue
 		}
 		fmt.Fprintf(e.stdout, "#%-3d %s  %d %s  %s\n", i, id, code, http.StatusText(code), text)
+		if code >= 300 && code < 400 {
+			fmt.Fprintf(e.stderr, "%s: the receiver answered a redirect (%d); not followed: deliveries go only to the URL given\n", fs.Name(), code)
+		}
 		if code < 200 || code > 299 {
 			status = exitFail
 		}

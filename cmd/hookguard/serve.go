@@ -9,26 +9,17 @@ import (
 	"math"
 	"net"
 	"net/http"
-	"net/http/httputil"
 	"net/url"
 	"strings"
 	"time"
 
 	"golang.org/x/time/rate"
 
+	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/middleware"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
-)
-
-// Headers serve adds to every forwarded delivery. Inbound headers with
-// these names are removed first, so a sender cannot forge them.
-const (
-	headerEventID  = "Hookguard-Event-Id"
-	headerSecretID = "Hookguard-Secret-Id"
-	headerScheme   = "Hookguard-Scheme"
-	headerClientIP = "Hookguard-Client-Ip"
 )
 
 // serveConfig is the parsed flags of serve.
@@ -52,6 +43,9 @@ type serveConfig struct {
 	shutdown     time.Duration
 	tlsCert      string
 	tlsKey       string
+	upTimeout    time.Duration
+	lease        time.Duration
+	keep         time.Duration
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
@@ -68,8 +62,19 @@ event-ID dedup); only verified, fresh, first-time deliveries are forwarded to
   Hookguard-Scheme      the scheme's name
   Hookguard-Client-Ip   the resolved client address
 
-The upstream's 2xx completes the event; any other status releases it so the
-sender's retry is forwarded again. Refusals get a terse JSON reason code.
+The upstream's 2xx completes the event; any other status, a timeout
+(-upstream-timeout) or an unreachable upstream releases it so the sender's
+retry is forwarded again. The upstream request does not depend on the
+sender's connection: a provider that gives up and hangs up does not cancel
+it, and its 2xx still completes the event, so the provider's retry is
+answered as a duplicate. Inbound headers that name one serve sets
+(Hookguard-*, X-Forwarded-*, Forwarded, X-Real-Ip; '_' and '-' alike) are
+dropped. Refusals get a terse JSON reason code.
+
+-lease bounds how long a delivery may run before a retry of it is processed;
+-upstream-timeout must be shorter, so a slow upstream is cut off before a
+retry can start a second run. -keep is how long a processed event ID is
+remembered (Stripe retries for three days).
 
 Secrets come from environment variables or files only (never a flag value);
 give several for a rotation, the newest last: -secret-env old=HG_OLD
@@ -101,6 +106,9 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight deliveries may finish on shutdown")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with -tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key `FILE` for -tls-cert")
+	fs.DurationVar(&c.upTimeout, "upstream-timeout", 30*time.Second, "how long the upstream may take to answer a delivery (must be shorter than -lease)")
+	fs.DurationVar(&c.lease, "lease", replay.DefaultLease, "how long a delivery in progress holds its event before a retry may run")
+	fs.DurationVar(&c.keep, "keep", replay.DefaultKeep, "how long a processed event ID is remembered")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
 	}
@@ -150,7 +158,15 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	if err != nil {
 		return nil, err
 	}
+	if c.lease <= 0 || c.keep <= 0 || c.upTimeout <= 0 {
+		return nil, fmt.Errorf("-lease, -keep and -upstream-timeout must be positive durations")
+	}
+	if c.upTimeout >= c.lease {
+		return nil, fmt.Errorf("-upstream-timeout %v must be shorter than -lease %v: a retry could otherwise run while the upstream still works on the first delivery", c.upTimeout, c.lease)
+	}
 	cfg := middleware.Config{
+		Lease:          c.lease,
+		Keep:           c.keep,
 		Scheme:         scheme,
 		Keyring:        keys,
 		Window:         replay.Window{Past: c.window, Future: c.window},
@@ -242,35 +258,31 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 		return nil, err
 	}
 
-	p.transport = http.DefaultTransport.(*http.Transport).Clone()
-	rp := &httputil.ReverseProxy{
-		Transport: p.transport,
-		Rewrite: func(pr *httputil.ProxyRequest) {
-			pr.SetURL(up)
-			pr.SetXForwarded()
-			for _, h := range []string{headerEventID, headerSecretID, headerScheme, headerClientIP} {
-				pr.Out.Header.Del(h)
-			}
-			if ev, ok := middleware.EventFrom(pr.In.Context()); ok {
-				pr.Out.Header.Set(headerEventID, ev.ID)
-				pr.Out.Header.Set(headerSecretID, ev.SecretID)
-				pr.Out.Header.Set(headerScheme, ev.Scheme)
-				if ev.ClientIP.IsValid() {
-					pr.Out.Header.Set(headerClientIP, ev.ClientIP.String())
-				}
-			}
-		},
-		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-			ev, _ := middleware.EventFrom(r.Context())
-			logger.Error("hookguard serve: upstream failed; event released for the sender's retry", "event_id", ev.ID, "error", err)
-			w.Header().Set("Content-Type", "application/json")
-			w.WriteHeader(http.StatusBadGateway)
-			_, _ = w.Write([]byte(`{"error":"upstream_unavailable"}` + "\n"))
-		},
-		ErrorLog: slog.NewLogLogger(logger.Handler(), slog.LevelError),
-	}
-	p.handler = guard.Handler(rp)
+	client, transport := newUpstreamClient()
+	p.transport = transport
+	p.handler = guard.Handler(&forwarder{upstream: up, client: client, timeout: c.upTimeout, logger: logger})
+	logger.Info("hookguard serve: configured",
+		"scheme", scheme.Name(), "upstream", up.Redacted(), "secret_ids", secretIDs(keys),
+		"replay_store", fmt.Sprintf("memory (%d IDs)", c.replayCap), "limiter", limiterDesc(c),
+		"lease", c.lease, "keep", c.keep, "upstream_timeout", c.upTimeout)
 	return p, nil
+}
+
+// secretIDs lists a keyring's secret IDs, newest first, for the start-up log.
+func secretIDs(k *hmac.Keyring) string {
+	var ids []string
+	for _, s := range k.Secrets() {
+		ids = append(ids, s.ID)
+	}
+	return strings.Join(ids, ",")
+}
+
+// limiterDesc describes the rate limit for the start-up log.
+func limiterDesc(c *serveConfig) string {
+	if c.rate == 0 {
+		return "none"
+	}
+	return fmt.Sprintf("memory (%g/s per client IP)", c.rate)
 }
 
 // serve listens on addr until ctx is cancelled, then shuts down gracefully.

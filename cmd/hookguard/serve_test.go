@@ -362,6 +362,9 @@ func TestServeFlagErrors(t *testing.T) {
 		{"trust everyone", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "-trusted-proxy", "0.0.0.0/0"}, "every client could choose"},
 		{"bad log level", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "-log-level", "loud"}, "-log-level"},
 		{"arguments", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "extra"}, "unexpected arguments"},
+		{"upstream timeout not under the lease", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "-lease", "30s", "-upstream-timeout", "30s"}, "must be shorter than -lease"},
+		{"zero keep", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "-keep", "0s"}, "positive durations"},
+		{"keep under the window", []string{"-upstream", "http://127.0.0.1:1", "-secret-env", "HG_NEW", "-keep", "2m"}, "shorter than the window"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			// A cancelled context: a case that wrongly starts returns at once.

@@ -133,7 +133,7 @@ func TestSignErrors(t *testing.T) {
 		want string
 	}{
 		{"no secret", []string{"sign"}, "no secret"},
-		{"unset variable", []string{"sign", "-secret-env", "NOPE"}, "environment variable NOPE is empty or unset"},
+		{"unset variable", []string{"sign", "-secret-env", "NOPE"}, "-secret-env #1 NOPE is empty or unset"},
 		{"empty variable", []string{"sign", "-secret-env", "EMPTY"}, "EMPTY is empty or unset"},
 		{"short key", []string{"sign", "-secret-env", "SHORT"}, "at least 16"},
 		{"missing file", []string{"sign", "-secret-file", "/nonexistent/hg.secret"}, "/nonexistent/hg.secret"},
@@ -141,7 +141,11 @@ func TestSignErrors(t *testing.T) {
 		{"not base64 for standard webhooks", []string{"sign", "-secret-env", "PLAIN"}, "not a valid standard-webhooks secret"},
 		{"bad ID", []string{"sign", "-secret-env", "HG_SECRET", "-id", "has space"}, "event ID"},
 		{"two files", []string{"sign", "-secret-env", "HG_SECRET", "a", "b"}, "at most one body file"},
-		{"bad secret label", []string{"sign", "-secret-env", "=X"}, "want NAME or ID=NAME"},
+		{"bad secret label", []string{"sign", "-secret-env", "=X"}, "not an environment variable name"},
+		{"the secret instead of a name", []string{"sign", "-secret-env", testWhsec}, "not an environment variable name (the value is not shown"},
+		{"a bare secret instead of a name", []string{"sign", "-secret-env", "MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"}, "not an environment variable name (the value is not shown"},
+		{"a labelled secret instead of a name", []string{"sign", "-secret-env", "new=" + testWhsec}, "-secret-env #1 (new): not an environment variable name"},
+		{"the secret instead of a path", []string{"sign", "-secret-file", testWhsec}, "not a readable file (the value is not shown"},
 		{"shared token", []string{"sign", "-scheme", "gitlab", "-secret-env", "PLAIN"}, "sign never prints secrets"},
 	}
 	vars["PLAIN"] = testPlain

@@ -51,7 +51,7 @@ func newFixture(t *testing.T) *fixture {
 	require.NoError(t, tel.WatchKeyring("standard-webhooks", keys))
 	require.NoError(t, tel.WatchStore("replay", func() StoreStats {
 		s := store.Stats()
-		return StoreStats{Keys: s.Len, Capacity: s.Capacity, Evictions: s.Evicted, EvictedLive: s.Evicted}
+		return StoreStats{Keys: s.Keys, Capacity: s.Capacity, Evictions: s.Evictions, EvictedLive: s.EvictedLive}
 	}))
 	guard := guardtest.NewGuard(t, func(c *middleware.Config) {
 		c.Keyring, c.Replay = keys, store

@@ -30,7 +30,7 @@ func Example() {
 	store := replay.NewMemory(10_000)
 	_ = m.WatchStore("replay", func() hookprom.StoreStats {
 		s := store.Stats()
-		return hookprom.StoreStats{Keys: s.Len, Capacity: s.Capacity, Evictions: s.Evicted, EvictedLive: s.Evicted}
+		return hookprom.StoreStats{Keys: s.Keys, Capacity: s.Capacity, Evictions: s.Evictions, EvictedLive: s.EvictedLive}
 	})
 	guard, _ := middleware.New(middleware.Config{
 		Scheme: hmac.StandardWebhooks, Keyring: keys, Replay: store,

@@ -41,7 +41,7 @@ func receiver(t *testing.T, m *Metrics, notAfter time.Time) *httptest.Server {
 	require.NoError(t, m.WatchKeyring(hmac.StandardWebhooks.Name(), keys))
 	require.NoError(t, m.WatchStore("replay", func() StoreStats {
 		s := store.Stats()
-		return StoreStats{Keys: s.Len, Capacity: s.Capacity, Evictions: s.Evicted, EvictedLive: s.Evicted}
+		return StoreStats{Keys: s.Keys, Capacity: s.Capacity, Evictions: s.Evictions, EvictedLive: s.EvictedLive}
 	}))
 	srv := httptest.NewUnstartedServer(guard.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ev, _ := middleware.EventFrom(r.Context())

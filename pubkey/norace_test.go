@@ -1,0 +1,5 @@
+//go:build !race
+
+package pubkey_test
+
+const raceEnabled = false
