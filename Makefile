@@ -6,15 +6,18 @@
 #   make bench   the benchmark suite; writes BENCHMARKS.md
 #
 # Every module of the repository is listed here; each has its own go.mod.
-MODULES      := . redisstore examples/frameworks benchmarks inbox
+MODULES      := . redisstore benchmarks inbox
+# Framework adapters and metrics: one module each, so a user pulls only one.
+OPS_MODULES  := adapters/chi adapters/gin adapters/echo adapters/fiber metrics/prometheus metrics/otel
+MODULES      += $(OPS_MODULES)
 GO           ?= go
 FUZZTIME     ?= 10s
 STATICCHECK  := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 TESTFLAGS    ?=
 
-.PHONY: test test-root test-modules lint fuzz bench ensure-redis ensure-postgres
+.PHONY: test test-root test-modules lint fuzz bench ensure-redis ensure-postgres test-alerts
 
-test: test-root test-modules
+test: test-root test-modules test-alerts
 
 # Two passes over the root module: the race detector, then a normal build in
 # which the allocation-count and heap-bound assertions (meaningless under -race,
@@ -39,6 +42,14 @@ ensure-redis:
 
 ensure-postgres:
 	@scripts/ensure-postgres.sh
+
+# The alert rules: promtool checks them and runs their unit tests.
+# ensure-promtool.sh installs Debian's prometheus package (as root) or says what to install.
+PROMTOOL     ?= promtool
+test-alerts:
+	@PROMTOOL=$(PROMTOOL) scripts/ensure-promtool.sh
+	$(PROMTOOL) check rules ops/alerts.yml
+	cd ops && $(PROMTOOL) test rules alerts_test.yml
 
 lint:
 	@scripts/lint.sh $(MODULES)
