@@ -24,14 +24,8 @@ const MaxKeyLen = 128
 // a store may keep it without pinning the caller's buffer.
 func Key(source, id string) string {
 	prefix := strconv.Itoa(len(source))
-	if n := len(prefix) + 1 + len(source) + 1 + len(id); n <= MaxKeyLen {
-		b := make([]byte, 0, n)
-		b = append(b, prefix...)
-		b = append(b, ':')
-		b = append(b, source...)
-		b = append(b, ':')
-		b = append(b, id...)
-		return string(b)
+	if len(prefix)+1+len(source)+1+len(id) <= MaxKeyLen {
+		return prefix + ":" + source + ":" + id // one allocation
 	}
 	const hashLen = 43 // base64.RawURLEncoding.EncodedLen(sha256.Size)
 	if n := len(prefix) + 1 + len(source) + 1 + hashLen; n <= MaxKeyLen {
