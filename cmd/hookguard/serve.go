@@ -74,6 +74,11 @@ dropped. Refusals get a terse JSON reason code.
 retry can start a second run. -keep is how long a processed event ID is
 remembered (Stripe retries for three days).
 
+Public-key schemes take -public-key-env/-public-key-file; schemes that
+sign the URL are checked against -public-url + the request target. The
+provider's handshake (slack, zoom, twitch, dropbox; meta with
+-verify-token-env) is answered by serve and never forwarded.
+
 Secrets come from environment variables or files only (never a flag value);
 give several for a rotation, the newest last: -secret-env old=HG_OLD
 -secret-env new=HG_NEW. The allow list file (IPs and CIDRs, one per line or
