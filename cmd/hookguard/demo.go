@@ -49,7 +49,9 @@ memory replay store, allow list `+demoAllowList+` behind a trusted proxy on
 then fire a scripted set of good and bad deliveries at it: valid, tampered,
 wrong secret, stale, future, replayed, in flight, a failing handler and its
 retry, a key rotation, a burst, a client outside the allow list and an
-oversized body. Print one row per delivery with the status and reason code
+oversized body; then, at two more receivers, a Standard Webhooks v1a
+(Ed25519) delivery and a Twilio delivery signed over the receiver's public
+URL, and one signed over another URL. Print one row per delivery with the status and reason code
 the Guard answered and whether that was the expected verdict. Exit status 0
 only when every verdict is as expected.`, `
   go run ./cmd/hookguard demo
@@ -94,14 +96,16 @@ only when every verdict is as expected.`, `
 
 // demo is the receiver and the sender of the scripted deliveries.
 type demo struct {
-	scheme  hmac.Scheme
-	keys    *hmac.Keyring // the receiver's keyring (rotated by the script)
-	oldKey  []byte
-	newKey  []byte
-	guard   *middleware.Guard
-	client  *http.Client
-	entered chan struct{} // the handler started on demoSlowEvent
-	release chan struct{} // lets it finish
+	scheme hmac.Scheme
+	keys   *hmac.Keyring // the receiver's keyring (rotated by the script)
+	oldKey []byte
+	newKey []byte
+	guard  *middleware.Guard
+	client *http.Client
+	// providers are the Ed25519 and URL-signed receivers (demo_providers.go).
+	providers *providerDemo
+	entered   chan struct{} // the handler started on demoSlowEvent
+	release   chan struct{} // lets it finish
 
 	mu        sync.Mutex
 	runs      map[string]int // event ID → handler runs
@@ -151,6 +155,9 @@ func newDemo(logger *slog.Logger) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.providers, err = newProviderDemo(logger); err != nil {
+		return nil, err
+	}
 	d.client = &http.Client{Timeout: 10 * time.Second}
 	return d, nil
 }
@@ -186,7 +193,7 @@ func (d *demo) start() (addr string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: d.guard.Handler(d), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: d.routes(d.guard.Handler(d)), ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -377,7 +384,7 @@ func (d *demo) script(ctx context.Context, url string) []demoRow {
 	big := bytes.Repeat([]byte("x"), demoMaxBody+1)
 	add(fmt.Sprintf("oversized body (%d KiB + 1 byte)", demoMaxBody>>10), 413, "too_large",
 		&outgoing{id: "msg_demo_0012", key: d.newKey, body: big})
-	return rows
+	return append(rows, d.providerRows(ctx, url)...)
 }
 
 func printDemo(w io.Writer, rows []demoRow) bool {
