@@ -49,11 +49,11 @@ memory replay store, allow list `+demoAllowList+` behind a trusted proxy on
 then fire a scripted set of good and bad deliveries at it: valid, tampered,
 wrong secret, stale, future, replayed, in flight, a failing handler and its
 retry, a key rotation, a burst, a client outside the allow list and an
-oversized body; then, at two more receivers, a Standard Webhooks v1a
-(Ed25519) delivery and a Twilio delivery signed over the receiver's public
-URL, and one signed over another URL. Print one row per delivery with the status and reason code
+oversized body. Print one row per delivery with the status and reason code
 the Guard answered and whether that was the expected verdict. Exit status 0
-only when every verdict is as expected.`, `
+only when every verdict is as expected. Two more receivers show a Standard
+Webhooks v1a (Ed25519) delivery and Twilio deliveries signed over the
+receiver's public URL and over another.`, `
   go run ./cmd/hookguard demo
   go run ./cmd/hookguard demo -log    # also print the Guard's log records`)
 	fs.BoolVar(&showLog, "log", false, "print the Guard's structured log records to stderr")
@@ -96,21 +96,22 @@ only when every verdict is as expected.`, `
 
 // demo is the receiver and the sender of the scripted deliveries.
 type demo struct {
-	scheme hmac.Scheme
-	keys   *hmac.Keyring // the receiver's keyring (rotated by the script)
-	oldKey []byte
-	newKey []byte
-	guard  *middleware.Guard
-	client *http.Client
-	// providers are the Ed25519 and URL-signed receivers (demo_providers.go).
-	providers *providerDemo
-	entered   chan struct{} // the handler started on demoSlowEvent
-	release   chan struct{} // lets it finish
+	scheme  hmac.Scheme
+	keys    *hmac.Keyring // the receiver's keyring (rotated by the script)
+	oldKey  []byte
+	newKey  []byte
+	guard   *middleware.Guard
+	client  *http.Client
+	entered chan struct{} // the handler started on demoSlowEvent
+	release chan struct{} // lets it finish
 
 	mu        sync.Mutex
 	runs      map[string]int // event ID → handler runs
 	succeeded map[string]int // event ID → successful handler runs
 	failed    map[string]bool
+
+	// providers are the Ed25519 and URL-signed receivers (demo_providers.go).
+	providers *providerDemo
 }
 
 func newDemo(logger *slog.Logger) (*demo, error) {
