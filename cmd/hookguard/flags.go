@@ -183,23 +183,37 @@ func (s *secretFlags) keyring(e *env, scheme hmac.Scheme) (*hmac.Keyring, error)
 	if len(s.list) == 0 {
 		return nil, errors.New("no secret: give -secret-env NAME or -secret-file PATH")
 	}
-	var secrets []hmac.Secret
-	for _, src := range s.list {
-		raw, err := src.read(e)
-		if err != nil {
-			return nil, err
-		}
+	secrets, err := parseEach(s, e, scheme.Name()+" secret", func(src secretSource, raw string) (hmac.Secret, error) {
 		key, err := scheme.ParseKey(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid %s secret", src, scheme.Name())
-		}
-		secrets = append(secrets, hmac.Secret{ID: src.label(), Key: key, AllowShort: s.allowShort})
+		return hmac.Secret{ID: src.label(), Key: key, AllowShort: s.allowShort}, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	k, err := hmac.NewKeyring(secrets...)
 	if err != nil {
 		return nil, fmt.Errorf("secrets: %w", err)
 	}
 	return k, nil
+}
+
+// parseEach reads every source in order and parses it. An error names the
+// source (never its value) and what it should have been (want); the
+// parsers' own messages carry no key material.
+func parseEach[T any](s *secretFlags, e *env, want string, parse func(src secretSource, raw string) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(s.list))
+	for _, src := range s.list {
+		raw, err := src.read(e)
+		if err != nil {
+			return nil, err
+		}
+		v, err := parse(src, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a valid %s (%v)", src, want, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
 }
 
 // read returns the secret a reference points to, trimmed.

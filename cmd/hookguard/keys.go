@@ -84,17 +84,12 @@ func (f *schemeFlags) signer(e *env, s cliScheme) (signFunc, error) {
 // publicKeyring loads every public key and parses it as the scheme's
 // provider displays it. Errors name the flag, never the key.
 func (s *secretFlags) publicKeyring(e *env, scheme pubkey.Scheme) (*pubkey.Keyring, error) {
-	var keys []pubkey.Key
-	for _, src := range s.list {
-		raw, err := src.read(e)
-		if err != nil {
-			return nil, err
-		}
+	keys, err := parseEach(s, e, scheme.Name()+" public key", func(src secretSource, raw string) (pubkey.Key, error) {
 		pub, err := scheme.ParsePublicKey(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid %s public key (%v)", src, scheme.Name(), err)
-		}
-		keys = append(keys, pubkey.Key{ID: src.label(), Public: pub})
+		return pubkey.Key{ID: src.label(), Public: pub}, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	k, err := pubkey.NewKeyring(keys...)
 	if err != nil {
@@ -105,17 +100,11 @@ func (s *secretFlags) publicKeyring(e *env, scheme pubkey.Scheme) (*pubkey.Keyri
 
 // privateKeys loads every private key, newest (the last given) first.
 func (s *secretFlags) privateKeys(e *env, scheme pubkey.Scheme) ([]crypto.Signer, error) {
-	var keys []crypto.Signer
-	for _, src := range s.list {
-		raw, err := src.read(e)
-		if err != nil {
-			return nil, err
-		}
-		k, err := scheme.ParsePrivateKey(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid %s private key (%v)", src, scheme.Name(), err)
-		}
-		keys = append(keys, k)
+	keys, err := parseEach(s, e, scheme.Name()+" private key", func(_ secretSource, raw string) (crypto.Signer, error) {
+		return scheme.ParsePrivateKey(raw)
+	})
+	if err != nil {
+		return nil, err
 	}
 	slices.Reverse(keys)
 	return keys, nil

@@ -108,12 +108,11 @@ func lookupScheme(name string) (cliScheme, error) {
 // wrapped, each line after the first starting with indent. A '*' marks the
 // schemes that sign the URL.
 func schemeList(indent string) string {
-	var secret, public, url, hs []string
+	var secret, public, hs []string
 	for _, s := range registry() {
 		n := s.name()
 		if s.needsURL() {
 			n += "*"
-			url = append(url, s.name())
 		}
 		if s.hs != hsNone {
 			hs = append(hs, s.name())
