@@ -110,8 +110,7 @@ type demo struct {
 	succeeded map[string]int // event ID → successful handler runs
 	failed    map[string]bool
 
-	// providers are the Ed25519 and URL-signed receivers (demo_providers.go).
-	providers *providerDemo
+	providers *providerDemo // the Ed25519 and URL-signed receivers (demo_providers.go)
 }
 
 func newDemo(logger *slog.Logger) (*demo, error) {
