@@ -51,7 +51,9 @@ wrong secret, stale, future, replayed, in flight, a failing handler and its
 retry, a key rotation, a burst, a client outside the allow list and an
 oversized body. Print one row per delivery with the status and reason code
 the Guard answered and whether that was the expected verdict. Exit status 0
-only when every verdict is as expected.`, `
+only when every verdict is as expected. Two more receivers show a Standard
+Webhooks v1a (Ed25519) delivery and Twilio deliveries signed over the
+receiver's public URL and over another.`, `
   go run ./cmd/hookguard demo
   go run ./cmd/hookguard demo -log    # also print the Guard's log records`)
 	fs.BoolVar(&showLog, "log", false, "print the Guard's structured log records to stderr")
@@ -107,6 +109,8 @@ type demo struct {
 	runs      map[string]int // event ID → handler runs
 	succeeded map[string]int // event ID → successful handler runs
 	failed    map[string]bool
+
+	providers *providerDemo // the Ed25519 and URL-signed receivers (demo_providers.go)
 }
 
 func newDemo(logger *slog.Logger) (*demo, error) {
@@ -151,6 +155,9 @@ func newDemo(logger *slog.Logger) (*demo, error) {
 	if err != nil {
 		return nil, err
 	}
+	if d.providers, err = newProviderDemo(logger); err != nil {
+		return nil, err
+	}
 	d.client = &http.Client{Timeout: 10 * time.Second}
 	return d, nil
 }
@@ -186,7 +193,7 @@ func (d *demo) start() (addr string, stop func(), err error) {
 	if err != nil {
 		return "", nil, err
 	}
-	srv := &http.Server{Handler: d.guard.Handler(d), ReadHeaderTimeout: 5 * time.Second}
+	srv := &http.Server{Handler: d.routes(d.guard.Handler(d)), ReadHeaderTimeout: 5 * time.Second}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -377,7 +384,7 @@ func (d *demo) script(ctx context.Context, url string) []demoRow {
 	big := bytes.Repeat([]byte("x"), demoMaxBody+1)
 	add(fmt.Sprintf("oversized body (%d KiB + 1 byte)", demoMaxBody>>10), 413, "too_large",
 		&outgoing{id: "msg_demo_0012", key: d.newKey, body: big})
-	return rows
+	return append(rows, d.providerRows(ctx, url)...)
 }
 
 func printDemo(w io.Writer, rows []demoRow) bool {

@@ -38,6 +38,9 @@ func TestDemo(t *testing.T) {
 		{"client 198.51.100.7 via the trusted proxy", "403 not_allowed"},
 		{"outsider sends X-Forwarded-For", "403 not_allowed"},
 		{"oversized body", "413 too_large"},
+		{"Standard Webhooks v1a: Ed25519 (public key only)", "200 accepted"},
+		{"Twilio: HMAC over the receiver's public URL", "200 accepted"},
+		{"Twilio: HMAC over another URL", "401 bad_signature"},
 	}
 	var rows []string
 	for _, l := range strings.Split(r.stdout, "\n") {
@@ -59,8 +62,9 @@ func TestDemo(t *testing.T) {
 	for _, want := range []string{
 		"secret key-2026-01", "secret key-2026-02", // Result.SecretID shows the rotation
 		"Retry-After: 60s",
-		"handler runs: 26 (25 events processed once each, 1 failed run retried)",
-		"all 18 verdicts as expected",
+		"secret demo-ed25519", "secret twilio-auth-token", // the provider receivers name their keys
+		"handler runs: 28 (27 events processed once each, 1 failed run retried)",
+		"all 21 verdicts as expected",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q", want)

@@ -63,37 +63,12 @@ func failf(fs *flag.FlagSet, e *env, format string, a ...any) int {
 	return exitFail
 }
 
-// presets are the schemes the CLI knows, by Name.
-func presets() []hmac.Scheme {
-	return []hmac.Scheme{
-		hmac.StandardWebhooks, hmac.Svix, hmac.Stripe, hmac.GitHub,
-		hmac.Slack, hmac.Shopify, hmac.Paddle, hmac.GitLab,
-	}
-}
-
-func schemeNames() string {
-	var names []string
-	for _, s := range presets() {
-		names = append(names, s.Name())
-	}
-	return strings.Join(names, ", ")
-}
-
-// lookupScheme finds a preset by name, case-insensitively.
-func lookupScheme(name string) (hmac.Scheme, error) {
-	for _, s := range presets() {
-		if strings.EqualFold(s.Name(), name) {
-			return s, nil
-		}
-	}
-	return hmac.Scheme{}, fmt.Errorf("unknown scheme %q (want one of: %s)", name, schemeNames())
-}
-
 // secretSource names where one secret comes from: an environment variable
 // or a file, optionally labelled "ID=" (the ID reported as the secret that
 // matched; default: the variable's name or the file's base name).
 type secretSource struct {
-	n    int // position among the secret flags, from 1
+	n    int    // position among the flags of its kind, from 1
+	kind string // "secret" (the zero value), "public-key" or "private-key"
 	id   string
 	env  string
 	file string
@@ -101,8 +76,13 @@ type secretSource struct {
 
 // secretFlags collects -secret-env and -secret-file values in order; the
 // last one given is the newest secret, the one single-signature schemes
-// sign with.
-type secretFlags struct{ list []secretSource }
+// sign with. The same type, with another kind, collects public and private
+// keys (-public-key-env, -private-key-file, ...) under the same rules.
+type secretFlags struct {
+	list       []secretSource
+	kind       string // "" for secrets, "public-key" or "private-key"
+	allowShort bool   // accept HMAC secrets shorter than hmac.MinKeyLen
+}
 
 type secretFlag struct {
 	s    *secretFlags
@@ -116,7 +96,7 @@ func (f secretFlag) String() string { return "" }
 // instead of a variable name or path must not see it echoed. keyring
 // reports bad references, without the value.
 func (f secretFlag) Set(v string) error {
-	src := secretSource{n: len(f.s.list) + 1}
+	src := secretSource{n: len(f.s.list) + 1, kind: f.s.kind}
 	id, name, labelled := strings.Cut(v, "=")
 	if labelled && validID(id) {
 		src.id = id
@@ -181,8 +161,18 @@ func showable(ref string) bool {
 
 // register adds -secret-env and -secret-file to fs.
 func (s *secretFlags) register(fs *flag.FlagSet) {
-	fs.Var(secretFlag{s: s}, "secret-env", "read a secret from environment variable `[ID=]NAME` (repeatable: the last is the newest)")
-	fs.Var(secretFlag{s: s, file: true}, "secret-file", "read a secret from file `[ID=]PATH` (repeatable: the last is the newest)")
+	s.registerKind(fs, "", "")
+}
+
+// registerKind adds -KIND-env and -KIND-file to fs (-secret-* for kind
+// ""), followed in the help by note.
+func (s *secretFlags) registerKind(fs *flag.FlagSet, kind, note string) {
+	s.kind = kind
+	src := secretSource{kind: kind}
+	fs.Var(secretFlag{s: s}, src.flagName(false)[1:],
+		"read a "+src.noun()+" from environment variable `[ID=]NAME` (repeatable: the last is the newest)"+note)
+	fs.Var(secretFlag{s: s, file: true}, src.flagName(true)[1:],
+		"read a "+src.noun()+" from file `[ID=]PATH` (repeatable: the last is the newest)"+note)
 }
 
 // keyring loads every secret, parses it for scheme (whsec_ base64 for
@@ -193,17 +183,12 @@ func (s *secretFlags) keyring(e *env, scheme hmac.Scheme) (*hmac.Keyring, error)
 	if len(s.list) == 0 {
 		return nil, errors.New("no secret: give -secret-env NAME or -secret-file PATH")
 	}
-	var secrets []hmac.Secret
-	for _, src := range s.list {
-		raw, err := src.read(e)
-		if err != nil {
-			return nil, err
-		}
+	secrets, err := parseEach(s, e, scheme.Name()+" secret", func(src secretSource, raw string) (hmac.Secret, error) {
 		key, err := scheme.ParseKey(raw)
-		if err != nil {
-			return nil, fmt.Errorf("%s is not a valid %s secret", src, scheme.Name())
-		}
-		secrets = append(secrets, hmac.Secret{ID: src.label(), Key: key})
+		return hmac.Secret{ID: src.label(), Key: key, AllowShort: s.allowShort}, err
+	})
+	if err != nil {
+		return nil, err
 	}
 	k, err := hmac.NewKeyring(secrets...)
 	if err != nil {
@@ -212,12 +197,31 @@ func (s *secretFlags) keyring(e *env, scheme hmac.Scheme) (*hmac.Keyring, error)
 	return k, nil
 }
 
+// parseEach reads every source in order and parses it. An error names the
+// source (never its value) and what it should have been (want); the
+// parsers' own messages carry no key material.
+func parseEach[T any](s *secretFlags, e *env, want string, parse func(src secretSource, raw string) (T, error)) ([]T, error) {
+	out := make([]T, 0, len(s.list))
+	for _, src := range s.list {
+		raw, err := src.read(e)
+		if err != nil {
+			return nil, err
+		}
+		v, err := parse(src, raw)
+		if err != nil {
+			return nil, fmt.Errorf("%s is not a valid %s (%v)", src, want, err)
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
 // read returns the secret a reference points to, trimmed.
 func (src secretSource) read(e *env) (string, error) {
 	var raw string
 	if src.file != "" {
 		if !showable(src.file) {
-			return "", fmt.Errorf("%s: not a readable file (the value is not shown: give the path of a file holding the secret, not the secret)", src)
+			return "", fmt.Errorf("%s: not a readable file (the value is not shown: give the path of a file holding the %s, not the %[2]s)", src, src.noun())
 		}
 		b, err := os.ReadFile(src.file)
 		if err != nil {
@@ -226,7 +230,7 @@ func (src secretSource) read(e *env) (string, error) {
 		raw = string(b)
 	} else {
 		if !validEnvName(src.env) || !showable(src.env) {
-			return "", fmt.Errorf("%s: not an environment variable name (the value is not shown: give the variable's name, not the secret)", src)
+			return "", fmt.Errorf("%s: not an environment variable name (the value is not shown: give the variable's name, not the %s)", src, src.noun())
 		}
 		raw = e.getenv(src.env)
 	}
@@ -240,9 +244,9 @@ func (src secretSource) read(e *env) (string, error) {
 // String names the reference for messages: the flag and its position,
 // and the variable or path where it may be shown.
 func (src secretSource) String() string {
-	flag, ref := "-secret-env", src.env
+	flag, ref := src.flagName(false), src.env
 	if src.file != "" {
-		flag, ref = "-secret-file", src.file
+		flag, ref = src.flagName(true), src.file
 	}
 	s := fmt.Sprintf("%s #%d", flag, src.n)
 	if src.id != "" {
@@ -252,6 +256,28 @@ func (src secretSource) String() string {
 		s += " " + ref
 	}
 	return s
+}
+
+// flagName is the flag that names this kind of source: -secret-env,
+// -public-key-file, ...
+func (src secretSource) flagName(file bool) string {
+	kind := src.kind
+	if kind == "" {
+		kind = "secret"
+	}
+	if file {
+		return "-" + kind + "-file"
+	}
+	return "-" + kind + "-env"
+}
+
+// noun is what the source holds, for messages: "secret", "public key" or
+// "private key".
+func (src secretSource) noun() string {
+	if src.kind == "" {
+		return "secret"
+	}
+	return strings.ReplaceAll(src.kind, "-", " ")
 }
 
 // label is the secret's ID: the one given, else the variable's name or the

@@ -119,15 +119,18 @@ Commands:
 		fmt.Fprintf(w, "  %-7s %s\n", c.name, c.summary)
 	}
 	fmt.Fprintf(w, `
-Schemes: %s
+Schemes (-scheme NAME):
+  %s
 
 Secrets come from -secret-env NAME or -secret-file PATH, never from a flag
-value, and are never printed. Run "hookguard COMMAND -h" for details.
+value, and are never printed; public and private keys likewise
+(-public-key-env, -private-key-file, ...). Run "hookguard COMMAND -h" for
+details.
 
 Examples:
   go run ./cmd/hookguard demo
   HG_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw hookguard sign -secret-env HG_SECRET body.json
-`, schemeNames())
+`, schemeList("  "))
 }
 
 type eofReader struct{}

@@ -30,12 +30,17 @@ signature unless -replay is set, in which case every delivery after the first
 is a byte-for-byte replay of it (same event ID, timestamp and signature), which
 a deduplicating receiver must not process twice. Prints one line per delivery:
 number, event ID, status and the start of the response body. Exit status 0 when
-every response was 2xx.`, `
+every response was 2xx. Schemes that sign the URL (twilio, square,
+hubspot) sign the URL sent to, or -url when the receiver was given another
+(a public URL in front of a local port).`, `
   export HG_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   hookguard send -secret-env HG_SECRET http://127.0.0.1:8080/webhook
   hookguard send -secret-env HG_SECRET -body event.json -repeat 3 -replay http://127.0.0.1:8080/webhook
-  hookguard send -scheme github -secret-file gh.secret -body - http://127.0.0.1:8080/gh < push.json`)
-	d.register(fs)
+  hookguard send -scheme github -secret-file gh.secret -body - http://127.0.0.1:8080/gh < push.json
+  hookguard send -scheme standard-webhooks-v1a -private-key-env HG_WHSK http://127.0.0.1:8080/webhook
+  hookguard send -scheme twilio -secret-env TWILIO_AUTH_TOKEN -content-type application/x-www-form-urlencoded \
+      -body form.txt -url https://hooks.example.com/sms http://127.0.0.1:8080/sms`)
+	d.register(fs, "the URL sent to")
 	fs.StringVar(&bodyArg, "body", "", "`FILE` with the body to send, \"-\" for stdin (default: a small JSON test event)")
 	fs.IntVar(&repeat, "repeat", 1, "number of deliveries to send")
 	fs.BoolVar(&replay, "replay", false, "send every repeat as an exact replay of the first delivery (same event ID)")
@@ -56,7 +61,7 @@ every response was 2xx.`, `
 	if timeout <= 0 {
 		return usageError(fs, e, "-timeout must be positive")
 	}
-	_, signer, err := d.signer(e)
+	_, signer, err := d.signer(e, target)
 	if err != nil {
 		return usageError(fs, e, "%v", err)
 	}

@@ -15,7 +15,6 @@ import (
 
 	"golang.org/x/time/rate"
 
-	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/middleware"
 	"github.com/hookguard/hookguard/ratelimit"
@@ -26,8 +25,7 @@ import (
 type serveConfig struct {
 	listen       string
 	upstream     string
-	scheme       string
-	secrets      secretFlags
+	schemes      serveSchemeFlags
 	allowFile    string
 	allowReload  time.Duration
 	trusted      string
@@ -76,6 +74,11 @@ dropped. Refusals get a terse JSON reason code.
 retry can start a second run. -keep is how long a processed event ID is
 remembered (Stripe retries for three days).
 
+Public-key schemes take -public-key-env/-public-key-file; schemes that
+sign the URL are checked against -public-url + the request target. The
+provider's handshake (slack, zoom, twitch, dropbox; meta with
+-verify-token-env) is answered by serve and never forwarded.
+
 Secrets come from environment variables or files only (never a flag value);
 give several for a rotation, the newest last: -secret-env old=HG_OLD
 -secret-env new=HG_NEW. The allow list file (IPs and CIDRs, one per line or
@@ -89,8 +92,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
       -trusted-proxy 10.0.0.0/8 -rate 20 -require-tls`)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`ADDR` to listen on")
 	fs.StringVar(&c.upstream, "upstream", "", "`URL` of the receiver to forward verified deliveries to (required)")
-	fs.StringVar(&c.scheme, "scheme", "standard-webhooks", "provider wire format: "+schemeNames())
-	c.secrets.register(fs)
+	c.schemes.register(fs)
 	fs.StringVar(&c.allowFile, "allow", "", "allow list `FILE` of client IPs/CIDRs, hot reloaded (default: every address)")
 	fs.DurationVar(&c.allowReload, "allow-reload", ipallow.DefaultWatchInterval, "how often to look for changes of the -allow file")
 	fs.StringVar(&c.trusted, "trusted-proxy", "", "comma-separated IPs/CIDRs of proxies whose forwarding headers are believed (default: none)")
@@ -150,11 +152,7 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	if err != nil || (up.Scheme != "http" && up.Scheme != "https") || up.Host == "" {
 		return nil, fmt.Errorf("-upstream %q is not an http(s) URL", c.upstream)
 	}
-	scheme, err := lookupScheme(c.scheme)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := c.secrets.keyring(e, scheme)
+	auth, err := c.schemes.resolve(e)
 	if err != nil {
 		return nil, err
 	}
@@ -167,8 +165,6 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	cfg := middleware.Config{
 		Lease:          c.lease,
 		Keep:           c.keep,
-		Scheme:         scheme,
-		Keyring:        keys,
 		Window:         replay.Window{Past: c.window, Future: c.window},
 		Replay:         replay.NewMemory(c.replayCap),
 		MaxBody:        c.maxBody,
@@ -177,6 +173,7 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 		ClientIPHeader: c.ipHeader,
 		RequireTLS:     c.requireTLS,
 	}
+	auth.apply(&cfg)
 	if c.replayCap < 1 {
 		return nil, fmt.Errorf("-replay-capacity %d: want at least 1", c.replayCap)
 	}
@@ -262,19 +259,10 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 	p.transport = transport
 	p.handler = guard.Handler(&forwarder{upstream: up, client: client, timeout: c.upTimeout, logger: logger})
 	logger.Info("hookguard serve: configured",
-		"scheme", scheme.Name(), "upstream", up.Redacted(), "secret_ids", secretIDs(keys),
+		"scheme", auth.scheme.name(), "upstream", up.Redacted(), "secret_ids", auth.keyIDs(),
 		"replay_store", fmt.Sprintf("memory (%d IDs)", c.replayCap), "limiter", limiterDesc(c),
 		"lease", c.lease, "keep", c.keep, "upstream_timeout", c.upTimeout)
 	return p, nil
-}
-
-// secretIDs lists a keyring's secret IDs, newest first, for the start-up log.
-func secretIDs(k *hmac.Keyring) string {
-	var ids []string
-	for _, s := range k.Secrets() {
-		ids = append(ids, s.ID)
-	}
-	return strings.Join(ids, ",")
 }
 
 // limiterDesc describes the rate limit for the start-up log.

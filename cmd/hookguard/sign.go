@@ -10,48 +10,57 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/hookguard/hookguard/hmac"
 )
 
 // delivery is the flags shared by sign and send: what to sign and how.
 type delivery struct {
-	scheme      string
-	secrets     secretFlags
+	schemes     schemeFlags
+	url         string
 	id          string
 	timestamp   int64
 	contentType string
 }
 
-func (d *delivery) register(fs *flag.FlagSet) {
-	fs.StringVar(&d.scheme, "scheme", hmac.StandardWebhooks.Name(), "provider wire format: "+schemeNames())
-	d.secrets.register(fs)
+func (d *delivery) register(fs *flag.FlagSet, urlDefault string) {
+	d.schemes.register(fs, true)
+	fs.StringVar(&d.url, "url", "", "for schemes that sign the URL: the `URL` the receiver verifies against (default: "+urlDefault+")")
 	fs.StringVar(&d.id, "id", "", "event `ID` (default: a random msg_... ID)")
 	fs.Int64Var(&d.timestamp, "timestamp", 0, "signed timestamp in `UNIX` seconds (default: now)")
 	fs.StringVar(&d.contentType, "content-type", "application/json", "Content-Type of the delivery")
 }
 
-// signer builds the scheme and keyring.
-func (d *delivery) signer(e *env) (hmac.Scheme, *hmac.Signer, error) {
-	scheme, err := lookupScheme(d.scheme)
+// signer resolves the scheme and loads its keys. target is the URL the
+// delivery goes to ("" when unknown): the signed URL unless -url is given.
+// Errors are usage errors.
+func (d *delivery) signer(e *env, target string) (cliScheme, signFunc, error) {
+	scheme, err := d.schemes.resolve()
 	if err != nil {
-		return hmac.Scheme{}, nil, err
+		return cliScheme{}, nil, err
 	}
-	k, err := d.secrets.keyring(e, scheme)
+	if err := checkURLFlag(scheme, "-url", d.url); err != nil {
+		return cliScheme{}, nil, err
+	}
+	if d.url == "" {
+		d.url = target
+	}
+	if scheme.needsURL() && d.url == "" {
+		return cliScheme{}, nil, fmt.Errorf("%s signs the URL: give -url URL (the URL the receiver verifies against)", scheme.name())
+	}
+	sign, err := d.schemes.signer(e, scheme)
 	if err != nil {
-		return hmac.Scheme{}, nil, err
+		return cliScheme{}, nil, err
 	}
-	return scheme, hmac.NewSigner(scheme, k), nil
+	return scheme, sign, nil
 }
 
 // sign returns the delivery's headers for body with event ID id.
-func (d *delivery) sign(e *env, s *hmac.Signer, id string, body []byte) (http.Header, error) {
+func (d *delivery) sign(e *env, sign signFunc, id string, body []byte) (http.Header, error) {
 	ts := e.now()
 	if d.timestamp != 0 {
 		ts = time.Unix(d.timestamp, 0)
 	}
 	h := http.Header{}
-	if err := s.Sign(h, id, ts, body); err != nil {
+	if err := sign(h, d.url, id, ts, body); err != nil {
 		return nil, err
 	}
 	if d.contentType != "" {
@@ -67,12 +76,17 @@ func runSign(_ context.Context, e *env, args []string) int {
 Sign a webhook body (a file, or stdin when no file or "-" is given) for a
 provider scheme and print the headers a sender would add, one "Name: value"
 per line. With -curl URL, print a ready curl command instead. The secret is
-read from an environment variable or a file and is never printed.`, `
+read from an environment variable or a file and is never printed. For
+Standard Webhooks v1a (Ed25519) give the private key (whsk_...) with
+-private-key-env or -private-key-file. Schemes that sign the URL (twilio,
+square, hubspot) sign -url, by default the -curl URL.`, `
   export HG_SECRET=whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw
   hookguard sign -secret-env HG_SECRET body.json
   echo '{"type":"ping"}' | hookguard sign -scheme github -secret-file ./github.secret
-  hookguard sign -secret-env HG_SECRET -curl http://127.0.0.1:8080/webhook body.json | sh`)
-	d.register(fs)
+  hookguard sign -secret-env HG_SECRET -curl http://127.0.0.1:8080/webhook body.json | sh
+  hookguard sign -scheme standard-webhooks-v1a -private-key-env HG_WHSK body.json
+  hookguard sign -scheme twilio -secret-env TWILIO_AUTH_TOKEN -url https://hooks.example.com/sms form.txt`)
+	d.register(fs, "the -curl URL")
 	fs.StringVar(&curlURL, "curl", "", "print a curl command that POSTs the signed body to `URL`")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
@@ -80,12 +94,12 @@ read from an environment variable or a file and is never printed.`, `
 	if fs.NArg() > 1 {
 		return usageError(fs, e, "at most one body file, got %d arguments", fs.NArg())
 	}
-	scheme, signer, err := d.signer(e)
+	scheme, signer, err := d.signer(e, curlURL)
 	if err != nil {
 		return usageError(fs, e, "%v", err)
 	}
-	if scheme.Name() == hmac.GitLab.Name() {
-		return usageError(fs, e, "the %s scheme sends the secret itself as a token; sign never prints secrets (use send)", scheme.Name())
+	if scheme.token {
+		return usageError(fs, e, "the %s scheme sends the secret itself as a token; sign never prints secrets (use send)", scheme.name())
 	}
 	body, file, err := readInput(e, fs.Args())
 	if err != nil {

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/hookguard/hookguard/hmac"
+	"github.com/hookguard/hookguard/signature"
 )
 
 // parseHeaderLines reads "Name: value" lines as printed by sign.
@@ -40,26 +41,30 @@ func keyringFor(t *testing.T, s hmac.Scheme, secrets ...string) *hmac.Keyring {
 	return k
 }
 
-var (
-	carriesID      = map[string]bool{"standard-webhooks": true, "svix": true, "github": true, "shopify": true}
-	signsTimestamp = map[string]bool{"standard-webhooks": true, "svix": true, "stripe": true, "slack": true, "paddle": true}
-)
-
 // TestSignEveryPreset proves the printed headers verify with the library
-// for every preset, carry the given ID and timestamp, and leak no secret.
+// for every HMAC preset (URL-signed ones over -url), carry the given ID and
+// timestamp, and leak no secret.
 func TestSignEveryPreset(t *testing.T) {
-	body := `{"type":"invoice.paid","n":1}`
-	for _, s := range presets() {
-		if s.Name() == hmac.GitLab.Name() {
-			continue // a shared token: sign refuses to print it (TestSignErrors)
+	const signedURL = "https://hooks.example.com/hook?x=1"
+	for _, cs := range registry() {
+		s := cs.hmac
+		if cs.public || cs.token {
+			continue // public keys: TestSignVerifyRoundTrip; shared tokens: sign refuses to print them (TestSignErrors)
+		}
+		body := `{"type":"invoice.paid","n":1}`
+		if s.Name() == hmac.Twilio.Name() {
+			body = "type=invoice.paid&n=1" // Twilio signs form parameters
 		}
 		t.Run(s.Name(), func(t *testing.T) {
 			secret := testPlain
 			if _, err := s.ParseKey(secret); err != nil {
 				secret = testWhsec // whsec_ base64 schemes
 			}
-			r := runCLI(t, map[string]string{"HG_SECRET": secret}, body,
-				"sign", "-scheme", s.Name(), "-secret-env", "HG_SECRET", "-id", "evt_123", "-timestamp", "1800000000")
+			args := []string{"sign", "-scheme", s.Name(), "-secret-env", "HG_SECRET", "-id", "evt_123", "-timestamp", "1800000000"}
+			if s.NeedsURL() {
+				args = append(args, "-url", signedURL)
+			}
+			r := runCLI(t, map[string]string{"HG_SECRET": secret}, body, args...)
 			if r.code != exitOK {
 				t.Fatalf("code %d, stderr %q", r.code, r.stderr)
 			}
@@ -68,20 +73,22 @@ func TestSignEveryPreset(t *testing.T) {
 			if got := h.Get("Content-Type"); got != "application/json" {
 				t.Errorf("Content-Type = %q", got)
 			}
-			res, err := hmac.NewVerifier(s, keyringFor(t, s, secret)).VerifyAt(h, []byte(body), fixedNow)
+			m := signature.Message{Method: "POST", URL: signedURL, Header: h, Body: []byte(body)}
+			res, err := hmac.NewVerifier(s, keyringFor(t, s, secret)).Authenticate(&m, fixedNow)
 			if err != nil {
 				t.Fatalf("printed headers do not verify: %v\n%s", err, r.stdout)
 			}
 			if res.SecretID != "old" {
 				t.Errorf("SecretID = %q", res.SecretID)
 			}
-			if carriesID[s.Name()] && res.ID != "evt_123" {
+			if s.IDHeader() != "" && res.ID != "evt_123" {
 				t.Errorf("ID = %q, want evt_123", res.ID)
 			}
-			if signsTimestamp[s.Name()] && !res.Timestamp.Equal(fixedNow) {
+			if s.SignsTimestamp() && !res.Timestamp.Equal(fixedNow) {
 				t.Errorf("Timestamp = %v, want %v", res.Timestamp, fixedNow)
 			}
-			if _, err := hmac.NewVerifier(s, keyringFor(t, s, secret)).VerifyAt(h, []byte(body+" "), fixedNow); err == nil {
+			m.Body = []byte(body + "&z=1")
+			if _, err := hmac.NewVerifier(s, keyringFor(t, s, secret)).Authenticate(&m, fixedNow); err == nil {
 				t.Error("headers verify a different body")
 			}
 		})

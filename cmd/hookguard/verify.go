@@ -12,13 +12,14 @@ import (
 
 	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/replay"
+	"github.com/hookguard/hookguard/signature"
 )
 
 func runVerify(_ context.Context, e *env, args []string) int {
 	var (
-		schemeName string
-		secrets    secretFlags
-		window     time.Duration
+		sf        schemeFlags
+		window    time.Duration
+		verifyURL string
 	)
 	fs := newFlagSet("verify", "[flags] [REQUEST_FILE|-]", `
 Read a captured raw HTTP request (request line, headers, blank line, body; a
@@ -30,15 +31,23 @@ signature is never printed. Exit status 0 when it verifies, 1 when it does
 not, 2 on a usage error.
 
 Give several secrets to check a rotation: -secret-env old=HG_OLD
--secret-env new=HG_NEW reports "old" or "new". A request without
+-secret-env new=HG_NEW reports "old" or "new". Public-key schemes
+(standard-webhooks-v1a, discord, sendgrid) take -public-key-env or
+-public-key-file with the key as the provider shows it. Schemes that sign
+the URL (twilio, square, hubspot) are checked against -url, by default
+https:// + the request's Host + its request target; the output names the URL
+used. A request without
 Content-Length takes the rest of the input as its body. With -window, a
 signed timestamp further than that from now (either way) is also a failure
 (reason stale or future), as a Guard would answer.`, `
   hookguard verify -secret-env HG_SECRET captured.http
   hookguard verify -scheme stripe -secret-env old=STRIPE_OLD -secret-env new=STRIPE_NEW < req.txt
-  hookguard verify -secret-env HG_SECRET -window 5m captured.http`)
-	fs.StringVar(&schemeName, "scheme", hmac.StandardWebhooks.Name(), "provider wire format: "+schemeNames())
-	secrets.register(fs)
+  hookguard verify -secret-env HG_SECRET -window 5m captured.http
+  hookguard verify -scheme twilio -secret-env TWILIO_AUTH_TOKEN -url https://hooks.example.com/sms captured.http
+  hookguard verify -scheme discord -public-key-env DISCORD_PUBLIC_KEY captured.http
+  hookguard verify -scheme-file acme.json -secret-env ACME_SECRET captured.http`)
+	sf.register(fs, false)
+	fs.StringVar(&verifyURL, "url", "", "for schemes that sign the URL: the `URL` the sender signed (default: https:// + Host + request target)")
 	fs.DurationVar(&window, "window", 0, "also check the signed timestamp is within this of now, past and future (0: not checked)")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
@@ -49,11 +58,14 @@ signed timestamp further than that from now (either way) is also a failure
 	if window < 0 {
 		return usageError(fs, e, "-window must not be negative")
 	}
-	scheme, err := lookupScheme(schemeName)
+	scheme, err := sf.resolve()
 	if err != nil {
 		return usageError(fs, e, "%v", err)
 	}
-	keys, err := secrets.keyring(e, scheme)
+	if err := checkURLFlag(scheme, "-url", verifyURL); err != nil {
+		return usageError(fs, e, "%v", err)
+	}
+	vs, err := sf.verifier(e, scheme)
 	if err != nil {
 		return usageError(fs, e, "%v", err)
 	}
@@ -65,12 +77,23 @@ signed timestamp further than that from now (either way) is also a failure
 	if err != nil {
 		return failf(fs, e, "%v", err)
 	}
+	m := signature.Message{Method: req.Method, Header: req.Header, Body: body}
+	if scheme.needsURL() {
+		if m.URL = verifyURL; m.URL == "" {
+			if m.URL, err = signature.RequestURL("", "https", req.Host, req.RequestURI); err != nil {
+				return usageError(fs, e, "cannot rebuild the signed URL from the request (%v): give -url", err)
+			}
+		}
+	}
 
 	now := e.now()
-	res, err := hmac.NewVerifier(scheme, keys).VerifyAt(req.Header, body, now)
+	res, err := vs.auth.Authenticate(&m, now)
 	w := e.stdout
 	fmt.Fprintf(w, "request:   %s %s (%d-byte body)\n", req.Method, req.RequestURI, len(body))
-	fmt.Fprintf(w, "scheme:    %s\n", scheme.Name())
+	fmt.Fprintf(w, "scheme:    %s\n", scheme.name())
+	if m.URL != "" {
+		fmt.Fprintf(w, "url:       %s\n", m.URL)
+	}
 	if err != nil {
 		fmt.Fprintf(w, "verified:  no\n")
 		fmt.Fprintf(w, "reason:    %s\n", verifyClass(err))
@@ -87,7 +110,7 @@ signed timestamp further than that from now (either way) is also a failure
 	}
 	if window > 0 {
 		if res.Timestamp.IsZero() {
-			fmt.Fprintf(w, "window:    not applicable (%s signs no timestamp)\n", scheme.Name())
+			fmt.Fprintf(w, "window:    not applicable (%s signs no timestamp)\n", scheme.name())
 			return exitOK
 		}
 		if err := (replay.Window{Past: window, Future: window}).Check(res.Timestamp, now); err != nil {
