@@ -11,6 +11,23 @@
 // Secrets are read from environment variables (-secret-env NAME) or files
 // (-secret-file PATH), never from a flag value, and are never printed. Run
 // "hookguard COMMAND -h" for each command's flags and examples.
+//
+// # Installing
+//
+// The command is a module of its own, github.com/hookguard/hookguard/cmd/hookguard,
+// so that the library's users never pull in its databases (River, SQLite,
+// Postgres, Redis). From a clone of the repository, whose go.work ties the
+// modules together:
+//
+//	go run ./cmd/hookguard demo
+//	go install ./cmd/hookguard     # into $(go env GOBIN), else $(go env GOPATH)/bin
+//
+// "go install github.com/hookguard/hookguard/cmd/hookguard@latest" needs a
+// tagged release of this module whose go.mod requires tagged releases of
+// the library, inbox and redisstore modules: go install refuses a module
+// with replace directives, and this go.mod points them at the directories
+// of the clone (../.. and so on) so that each module builds and tests on
+// its own. Until such a release exists, install from a clone.
 package main
 
 import (
