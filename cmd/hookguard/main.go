@@ -7,6 +7,7 @@
 //	hookguard verify [flags] [REQUEST]  check a captured raw HTTP request
 //	hookguard send   [flags] URL        sign and POST deliveries (dedup testing)
 //	hookguard serve  [flags]            verifying reverse proxy for any receiver
+//	hookguard inbox  COMMAND [flags]    list, show and replay the deliveries of serve -inbox
 //
 // Secrets are read from environment variables (-secret-env NAME) or files
 // (-secret-file PATH), never from a flag value, and are never printed. Run
@@ -90,7 +91,8 @@ func commands() []command {
 		{"sign", "sign a body for a scheme; print the headers or a curl command", runSign},
 		{"verify", "check a captured raw HTTP request: does it verify, with which secret, why not", runVerify},
 		{"send", "sign and POST deliveries to a URL, with -repeat and -replay to exercise dedup", runSend},
-		{"serve", "verifying reverse proxy: forwards only verified deliveries to -upstream", runServe},
+		{"serve", "verifying reverse proxy: forwards only verified deliveries to -upstream (-inbox: durably, with retries)", runServe},
+		{"inbox", "list, show and replay the deliveries in the durable inbox of serve -inbox", runInbox},
 	}
 }
 
