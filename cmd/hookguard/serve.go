@@ -330,7 +330,7 @@ func (c *serveConfig) assemble(ctx context.Context, p *proxy, cfg *middleware.Co
 	ib, err := c.inbox.open(ctx, &inboxForwarder{upstream: up, client: client, timeout: c.upTimeout, logger: p.logger},
 		c.maxBody, c.keep, p.riverLogger)
 	if err != nil {
-		return openError{err}
+		return err
 	}
 	p.onClose(func(ctx context.Context) {
 		if err := ib.Close(ctx); err != nil {

@@ -77,8 +77,12 @@ func validHeaderName(s string) bool {
 
 // open opens the inbox whose workers forward with fwd, after checking the
 // flags; maxBody and keep are serve's -max-body and -keep (the dedup
-// horizon).
+// horizon). A database that cannot be opened is an openError.
 func (c *inboxFlags) open(ctx context.Context, fwd *inboxForwarder, maxBody int64, keep time.Duration, logger *slog.Logger) (*inbox.Inbox, error) {
+	if !strings.HasPrefix(c.database, "sqlite:") && !strings.HasPrefix(c.database, "postgres://") && !strings.HasPrefix(c.database, "postgresql://") {
+		kind, _, _ := strings.Cut(c.database, ":")
+		return nil, fmt.Errorf("-inbox %s:...: want sqlite:PATH, postgres://... or postgresql://...", oneLine(kind, 20))
+	}
 	headers, err := c.keptHeaders()
 	if err != nil {
 		return nil, err
@@ -107,7 +111,7 @@ func (c *inboxFlags) open(ctx context.Context, fwd *inboxForwarder, maxBody int6
 		Logger:      logger,
 	})
 	if err != nil {
-		return nil, fmt.Errorf("-inbox %s: %w", redactDatabase(c.database), err)
+		return nil, openError{fmt.Errorf("-inbox %s: %w", redactDatabase(c.database), err)}
 	}
 	return ib, nil
 }
