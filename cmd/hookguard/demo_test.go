@@ -38,6 +38,8 @@ func TestDemo(t *testing.T) {
 		{"client 198.51.100.7 via the trusted proxy", "403 not_allowed"},
 		{"outsider sends X-Forwarded-For", "403 not_allowed"},
 		{"oversized body", "413 too_large"},
+		{"inbox: delivery while the upstream is down", "200 accepted"},
+		{"the upstream comes back: forwarded by the worker", "200 forwarded"},
 	}
 	var rows []string
 	for _, l := range strings.Split(r.stdout, "\n") {
@@ -60,7 +62,9 @@ func TestDemo(t *testing.T) {
 		"secret key-2026-01", "secret key-2026-02", // Result.SecretID shows the rotation
 		"Retry-After: 60s",
 		"handler runs: 26 (25 events processed once each, 1 failed run retried)",
-		"all 18 verdicts as expected",
+		"committed to SQLite",
+		"Hookguard-Attempt 2, ",
+		"all 20 verdicts as expected",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q", want)
