@@ -79,6 +79,25 @@ dropped. Refusals get a terse JSON reason code.
 retry can start a second run. -keep is how long a processed event ID is
 remembered (Stripe retries for three days).
 
+-redis URL keeps the event IDs and the rate limit in Redis, so that replicas
+behind one address forward each event once between them and share a limit.
+
+-inbox sqlite:PATH or -inbox postgres://... makes forwarding durable: the
+sender hears 200 {"status":"accepted"} as soon as the delivery is committed
+to the inbox (a duplicate, in any state and on any replica sharing the
+database, 200 {"status":"duplicate"}; a database that cannot commit, 503 with
+Retry-After). Workers (-inbox-workers) forward it to -upstream with the
+headers above plus Hookguard-Attempt (1, 2, ...), each attempt bounded by
+-upstream-timeout; anything but a 2xx is retried after attempt⁴ seconds
+(capped by -inbox-backoff-max), up to -inbox-max-attempts, then kept as a
+dead letter. A forward whose process died is retried after
+-inbox-rescue-after. The inbox keeps the body and the headers listed in
+-inbox-headers (only those are forwarded). SQLite is one file for one
+process; Postgres serves any number of replicas. "hookguard inbox" lists,
+shows and replays the deliveries. -ui ADDR serves River's web UI over the
+inbox on a listener of its own (over TLS with -tls-cert), to the admin key
+of -admin-key-env only; keep it off public networks.
+
 Secrets come from environment variables or files only (never a flag value);
 give several for a rotation, the newest last: -secret-env old=HG_OLD
 -secret-env new=HG_NEW. The allow list file (IPs and CIDRs, one per line or
@@ -89,7 +108,12 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
   hookguard serve -listen :8443 -upstream http://app:3000 -scheme stripe \
       -secret-file old=/run/secrets/stripe_old -secret-file new=/run/secrets/stripe_new \
       -event-id-json id -allow /etc/hookguard/stripe-ips.txt \
-      -trusted-proxy 10.0.0.0/8 -rate 20 -require-tls`)
+      -trusted-proxy 10.0.0.0/8 -rate 20 -require-tls
+  hookguard serve -upstream http://127.0.0.1:3000 -secret-env HG_SECRET \
+      -inbox sqlite:/var/lib/hookguard/inbox.db -inbox-headers Content-Type,X-GitHub-Event
+  ADMIN_KEY=$(openssl rand -hex 24) hookguard serve -upstream http://app:3000 -secret-env HG_SECRET \
+      -inbox postgres://hookguard@db/hookguard -ui 127.0.0.1:9090 -admin-key-env ADMIN_KEY
+  hookguard serve -upstream http://app:3000 -secret-env HG_SECRET -redis redis://redis:6379/0 -rate 20`)
 	fs.StringVar(&c.listen, "listen", "127.0.0.1:8080", "`ADDR` to listen on")
 	fs.StringVar(&c.upstream, "upstream", "", "`URL` of the receiver to forward verified deliveries to (required)")
 	fs.StringVar(&c.scheme, "scheme", "standard-webhooks", "provider wire format: "+schemeNames())
@@ -109,7 +133,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	fs.DurationVar(&c.shutdown, "shutdown-timeout", 10*time.Second, "how long in-flight deliveries may finish on shutdown")
 	fs.StringVar(&c.tlsCert, "tls-cert", "", "serve HTTPS with this PEM certificate `FILE` (with -tls-key)")
 	fs.StringVar(&c.tlsKey, "tls-key", "", "PEM private key `FILE` for -tls-cert")
-	fs.DurationVar(&c.upTimeout, "upstream-timeout", 30*time.Second, "how long the upstream may take to answer a delivery (must be shorter than -lease)")
+	fs.DurationVar(&c.upTimeout, "upstream-timeout", 30*time.Second, "how long the upstream may take to answer a delivery (must be shorter than -lease; with -inbox: each forward attempt)")
 	fs.DurationVar(&c.lease, "lease", replay.DefaultLease, "how long a delivery in progress holds its event before a retry may run")
 	fs.DurationVar(&c.keep, "keep", replay.DefaultKeep, "how long a processed event ID is remembered (with -inbox: how long a forwarded delivery is kept)")
 	fs.StringVar(&c.redisURL, "redis", "", "share the event-ID dedup and the rate limit between replicas in Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB; with -inbox: the rate limit only)")
