@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +37,11 @@ func hookguardBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "hookguard")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		gobin, err := exec.LookPath("go") // go test puts its own go first on PATH
+		if err != nil {
+			binErr = err
+			return
+		}
 		out, err := exec.Command(gobin, "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = &buildError{err, string(out)}

@@ -123,7 +123,7 @@ func TestServeInboxFlags(t *testing.T) {
 		{[]string{"-inbox", "sqlite:x.db", "-ui", "127.0.0.1:0", "-admin-key-env", "SHORT"}, "shorter than 16 bytes"},
 		{[]string{"-inbox", "sqlite:x.db", "-ui", "127.0.0.1:0", "-admin-key-env", "an-admin-key-of-32-bytes-0123456"}, "not an environment variable name"},
 		{[]string{"-admin-key-env", "ADMIN"}, "-admin-key-env is for -ui"},
-		{[]string{"-inbox", "mysql://db/x"}, "-inbox mysql:...: want sqlite:PATH, postgres://... or postgresql://..."},
+		{[]string{"-inbox", "mysql://db/x"}, "-inbox mysql:...: want sqlite:PATH or a postgres:// or postgresql:// URL"},
 		{[]string{"-inbox", "sqlite:x.db", "-inbox-rescue-after", "10s"}, "-inbox-rescue-after 10s must exceed -upstream-timeout + 5s (35s)"},
 		{[]string{"-inbox", "sqlite:x.db", "-inbox-headers", "Content-Type,Hookguard-Event-Id"}, "Hookguard-Event-Id is set by serve"},
 		{[]string{"-inbox", "sqlite:x.db", "-inbox-headers", "Bad Header"}, `"Bad Header" is not a header name`},

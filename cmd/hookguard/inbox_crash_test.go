@@ -17,13 +17,7 @@ import (
 // running are rescued after -inbox-rescue-after, not River's hour. The new
 // process still answers duplicates of them as duplicates.
 func TestBinaryInboxCrash(t *testing.T) {
-	for _, b := range []struct {
-		name     string
-		database func(t *testing.T) string
-	}{
-		{"sqlite", sqliteDSN},
-		{"postgres", func(t *testing.T) string { return sharedPostgres(t).newDatabase(t) }},
-	} {
+	for _, b := range inboxBackends {
 		t.Run(b.name, func(t *testing.T) {
 			t.Parallel()
 			db := b.database(t)

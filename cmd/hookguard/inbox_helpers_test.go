@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -145,6 +144,19 @@ func sqliteDSN(t *testing.T) string {
 	return "sqlite:" + filepath.Join(t.TempDir(), "inbox.db")
 }
 
+// inboxBackend makes a fresh, empty inbox database of one kind.
+type inboxBackend struct {
+	name     string
+	database func(t *testing.T) string
+}
+
+// inboxBackends are the inbox's databases: SQLite, and Postgres on the
+// shared throwaway server.
+var inboxBackends = []inboxBackend{
+	{"sqlite", sqliteDSN},
+	{"postgres", func(t *testing.T) string { return sharedPostgres(t).newDatabase(t) }},
+}
+
 // eventIDs are n event IDs with a prefix.
 func eventIDs(prefix string, n int) []string {
 	ids := make([]string, n)
@@ -153,6 +165,3 @@ func eventIDs(prefix string, n int) []string {
 	}
 	return ids
 }
-
-// quote is a JSON string, for test messages.
-func quote(s string) string { return strconv.Quote(strings.TrimSpace(s)) }

@@ -81,7 +81,7 @@ func validHeaderName(s string) bool {
 func (c *inboxFlags) open(ctx context.Context, fwd *inboxForwarder, maxBody int64, keep time.Duration, logger *slog.Logger) (*inbox.Inbox, error) {
 	if !strings.HasPrefix(c.database, "sqlite:") && !strings.HasPrefix(c.database, "postgres://") && !strings.HasPrefix(c.database, "postgresql://") {
 		kind, _, _ := strings.Cut(c.database, ":")
-		return nil, fmt.Errorf("-inbox %s:...: want sqlite:PATH, postgres://... or postgresql://...", oneLine(kind, 20))
+		return nil, fmt.Errorf("-inbox %s:...: want sqlite:PATH or a postgres:// or postgresql:// URL", oneLine(kind, 20))
 	}
 	headers, err := c.keptHeaders()
 	if err != nil {

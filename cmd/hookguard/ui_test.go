@@ -56,13 +56,7 @@ func TestAdminAuth(t *testing.T) {
 // listener, over the inbox's deliveries, to the admin key only; a
 // cross-origin request with the key is refused too.
 func TestBinaryServeUI(t *testing.T) {
-	for _, b := range []struct {
-		name     string
-		database func(t *testing.T) string
-	}{
-		{"sqlite", sqliteDSN},
-		{"postgres", func(t *testing.T) string { return sharedPostgres(t).newDatabase(t) }},
-	} {
+	for _, b := range inboxBackends {
 		t.Run(b.name, func(t *testing.T) {
 			up := newEventUpstream()
 			upSrv := httptest.NewServer(up)
