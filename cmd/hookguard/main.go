@@ -13,6 +13,20 @@
 // (-secret-file PATH), never from a flag value, and are never printed. Run
 // "hookguard COMMAND -h" for each command's flags and examples.
 //
+// # Durable forwarding
+//
+// "hookguard serve -inbox sqlite:PATH" (one process) or "-inbox
+// postgres://..." (any number of replicas) acknowledges a delivery once it
+// is committed to a durable inbox and forwards it to -upstream from worker
+// goroutines, retrying with backoff until a 2xx (each forward carries
+// Hookguard-Attempt). "hookguard inbox list|show|replay" read and act on the
+// same database. "-ui ADDR" serves River's web UI (riverqueue.com/riverui)
+// over the inbox on a listener of its own, to the key of -admin-key-env
+// only; it supports both of the inbox's databases (riverui reads SQLite
+// since v0.21). Replays and cancellations made in the UI are River's own
+// and are not recorded in the inbox's audit trail: "hookguard inbox replay"
+// records who asked and why.
+//
 // # Installing
 //
 // The command is a module of its own, github.com/hookguard/hookguard/cmd/hookguard,
