@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Runs every fuzz target in the root module for FUZZTIME (default 10s) each.
+# Runs every fuzz target of the modules named on the command line (default:
+# the root module) for FUZZTIME (default 10s) each.
+#
+#   scripts/fuzz.sh . cmd/hookguard
 #
 # A real finding always makes `go test -fuzz` write a reproducer
 # ("Failing input written to testdata/fuzz/...") or fail with the target's own
@@ -22,7 +25,9 @@ is_deadline_flake() {
 		! grep -qE 'Failing input written|panic:|_test\.go:[0-9]+:' "$1"
 }
 
-for pkg in $(go list ./...); do
+# fuzz_package PKG: every fuzz target of PKG, in the current module.
+fuzz_package() {
+	local pkg=$1 target attempt
 	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
 		count=$((count + 1))
 		for attempt in 1 2; do
@@ -45,7 +50,17 @@ for pkg in $(go list ./...); do
 			fi
 		done
 	done
+}
+
+root=$(pwd)
+[ $# -gt 0 ] || set -- .
+for mod in "$@"; do
+	cd "$root/$mod" || { status=1; continue; }
+	for pkg in $(go list ./...); do
+		fuzz_package "$pkg"
+	done
 done
+cd "$root"
 echo "fuzz: ran $count targets for $FUZZTIME each ($flakes deadline flakes)"
 if [ "$count" -eq 0 ]; then
 	echo "fuzz: no fuzz targets found" >&2

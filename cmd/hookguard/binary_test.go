@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,7 +37,11 @@ func hookguardBinary(t *testing.T) string {
 			return
 		}
 		binPath = filepath.Join(dir, "hookguard")
-		gobin := filepath.Join(runtime.GOROOT(), "bin", "go")
+		gobin, err := exec.LookPath("go") // go test puts its own go first on PATH
+		if err != nil {
+			binErr = err
+			return
+		}
 		out, err := exec.Command(gobin, "build", "-o", binPath, ".").CombinedOutput()
 		if err != nil {
 			binErr = &buildError{err, string(out)}
@@ -58,11 +61,15 @@ type buildError struct {
 func (e *buildError) Error() string { return e.err.Error() + "\n" + e.out }
 
 // process is a running hookguard binary whose stderr lines are watched.
+// Every line is kept (a chatty process is never blocked on its stderr);
+// waitFor scans them from where its last match ended.
 type process struct {
-	cmd   *exec.Cmd
-	lines chan string
-	mu    sync.Mutex
-	all   strings.Builder
+	cmd    *exec.Cmd
+	exited chan struct{} // closed once stderr reached its end
+	mu     sync.Mutex
+	lines  []string
+	next   int           // waitFor's cursor in lines
+	notify chan struct{} // closed (and replaced) at each new line
 }
 
 func startBinary(t *testing.T, env []string, args ...string) *process {
@@ -76,37 +83,51 @@ func startBinary(t *testing.T, env []string, args ...string) *process {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	p := &process{cmd: cmd, lines: make(chan string, 1024)}
+	p := &process{cmd: cmd, exited: make(chan struct{}), notify: make(chan struct{})}
 	go func() {
 		sc := bufio.NewScanner(stderr)
+		sc.Buffer(make([]byte, 64<<10), 1<<20)
 		for sc.Scan() {
 			p.mu.Lock()
-			p.all.WriteString(sc.Text() + "\n")
+			p.lines = append(p.lines, sc.Text())
+			close(p.notify)
+			p.notify = make(chan struct{})
 			p.mu.Unlock()
-			p.lines <- sc.Text()
 		}
-		close(p.lines)
+		close(p.exited)
 	}()
-	t.Cleanup(func() {
-		_ = cmd.Process.Kill()
-		_ = cmd.Wait()
-	})
+	t.Cleanup(func() { p.kill() })
 	return p
 }
 
-// waitFor returns the first stderr line matching re, failing after 20 s.
+// kill ends the process with SIGKILL (kill -9) and reaps it.
+func (p *process) kill() {
+	_ = p.cmd.Process.Kill()
+	_ = p.cmd.Wait()
+}
+
+// waitFor returns the first stderr line after the last match that matches
+// re, failing after 20 s.
 func (p *process) waitFor(t *testing.T, re string) []string {
 	t.Helper()
 	rx := regexp.MustCompile(re)
 	timeout := time.After(20 * time.Second)
 	for {
-		select {
-		case line, ok := <-p.lines:
-			if !ok {
-				t.Fatalf("hookguard exited before logging %q:\n%s", re, p.stderr())
-			}
-			if m := rx.FindStringSubmatch(line); m != nil {
+		p.mu.Lock()
+		for ; p.next < len(p.lines); p.next++ {
+			if m := rx.FindStringSubmatch(p.lines[p.next]); m != nil {
+				p.next++
+				p.mu.Unlock()
 				return m
+			}
+		}
+		notify := p.notify
+		p.mu.Unlock()
+		select {
+		case <-notify:
+		case <-p.exited:
+			if p.scanned() {
+				t.Fatalf("hookguard exited before logging %q:\n%s", re, p.stderr())
 			}
 		case <-timeout:
 			t.Fatalf("no log line %q within 20 s:\n%s", re, p.stderr())
@@ -114,10 +135,30 @@ func (p *process) waitFor(t *testing.T, re string) []string {
 	}
 }
 
+// scanned reports whether waitFor's cursor reached the last line.
+func (p *process) scanned() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.next == len(p.lines)
+}
+
+// matching returns the submatches of re in every stderr line so far.
+func (p *process) matching(re *regexp.Regexp) [][]string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	var out [][]string
+	for _, l := range p.lines {
+		if m := re.FindStringSubmatch(l); m != nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 func (p *process) stderr() string {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.all.String()
+	return strings.Join(p.lines, "\n") + "\n"
 }
 
 // signedDelivery builds a Standard Webhooks delivery to url.

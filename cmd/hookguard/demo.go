@@ -49,7 +49,9 @@ memory replay store, allow list `+demoAllowList+` behind a trusted proxy on
 then fire a scripted set of good and bad deliveries at it: valid, tampered,
 wrong secret, stale, future, replayed, in flight, a failing handler and its
 retry, a key rotation, a burst, a client outside the allow list and an
-oversized body. Print one row per delivery with the status and reason code
+oversized body. Then, as "serve -inbox" does, a durable inbox (SQLite in a
+temporary directory) acknowledges a delivery while its upstream is down,
+and its worker forwards it once the upstream is back. Print one row per delivery with the status and reason code
 the Guard answered and whether that was the expected verdict. Exit status 0
 only when every verdict is as expected. Two more receivers show a Standard
 Webhooks v1a (Ed25519) delivery and Twilio deliveries signed over the
@@ -102,6 +104,7 @@ type demo struct {
 	newKey  []byte
 	guard   *middleware.Guard
 	client  *http.Client
+	logger  *slog.Logger  // nil: silent
 	entered chan struct{} // the handler started on demoSlowEvent
 	release chan struct{} // lets it finish
 
@@ -115,6 +118,7 @@ type demo struct {
 
 func newDemo(logger *slog.Logger) (*demo, error) {
 	d := &demo{
+		logger:    logger,
 		scheme:    hmac.StandardWebhooks,
 		oldKey:    []byte("demo-old-secret-0123456789abcdef"),
 		newKey:    []byte("demo-new-secret-fedcba9876543210"),
@@ -384,7 +388,9 @@ func (d *demo) script(ctx context.Context, url string) []demoRow {
 	big := bytes.Repeat([]byte("x"), demoMaxBody+1)
 	add(fmt.Sprintf("oversized body (%d KiB + 1 byte)", demoMaxBody>>10), 413, "too_large",
 		&outgoing{id: "msg_demo_0012", key: d.newKey, body: big})
-	return append(rows, d.providerRows(ctx, url)...)
+	rows = append(rows, d.providerRows(ctx, url)...)
+	// serve -inbox: acknowledged while the upstream is down, forwarded later.
+	return append(rows, d.inboxRows(ctx)...)
 }
 
 func printDemo(w io.Writer, rows []demoRow) bool {

@@ -41,6 +41,8 @@ func TestDemo(t *testing.T) {
 		{"Standard Webhooks v1a: Ed25519 (public key only)", "200 accepted"},
 		{"Twilio: HMAC over the receiver's public URL", "200 accepted"},
 		{"Twilio: HMAC over another URL", "401 bad_signature"},
+		{"inbox: delivery while the upstream is down", "200 accepted"},
+		{"the upstream comes back: forwarded by the worker", "200 forwarded"},
 	}
 	var rows []string
 	for _, l := range strings.Split(r.stdout, "\n") {
@@ -64,7 +66,9 @@ func TestDemo(t *testing.T) {
 		"Retry-After: 60s",
 		"secret demo-ed25519", "secret twilio-auth-token", // the provider receivers name their keys
 		"handler runs: 28 (27 events processed once each, 1 failed run retried)",
-		"all 21 verdicts as expected",
+		"committed to SQLite",
+		"Hookguard-Attempt 2, ",
+		"all 23 verdicts as expected",
 	} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q", want)

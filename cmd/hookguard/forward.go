@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -70,13 +71,13 @@ func (f *forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(r.Context()), f.timeout)
 	defer cancel()
-	out, err := http.NewRequestWithContext(ctx, http.MethodPost, f.target(r).String(), bytes.NewReader(body))
+	out, err := http.NewRequestWithContext(ctx, http.MethodPost, upstreamURL(f.upstream, r.URL).String(), bytes.NewReader(body))
 	if err != nil {
 		f.fail(w, ev, err)
 		return
 	}
-	f.copyHeaders(out.Header, r.Header)
-	f.annotate(out.Header, r, ev)
+	copyForwardable(out.Header, r.Header)
+	provenanceOf(r, ev).annotate(out.Header)
 	resp, err := f.client.Do(out)
 	if err != nil {
 		f.fail(w, ev, err)
@@ -99,21 +100,23 @@ func (f *forwarder) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(reply)
 }
 
-// target is the upstream URL with the inbound path and query appended.
-func (f *forwarder) target(r *http.Request) *url.URL {
-	u := *f.upstream
-	u.Path = strings.TrimSuffix(u.Path, "/") + r.URL.Path
+// upstreamURL is the upstream URL with the inbound path and query (of in)
+// appended.
+func upstreamURL(upstream, in *url.URL) *url.URL {
+	u := *upstream
+	u.Path = strings.TrimSuffix(u.Path, "/") + in.Path
 	u.RawPath = ""
 	if u.RawQuery == "" {
-		u.RawQuery = r.URL.RawQuery
-	} else if r.URL.RawQuery != "" {
-		u.RawQuery += "&" + r.URL.RawQuery
+		u.RawQuery = in.RawQuery
+	} else if in.RawQuery != "" {
+		u.RawQuery += "&" + in.RawQuery
 	}
 	return &u
 }
 
-// copyHeaders copies the inbound headers the upstream may see.
-func (f *forwarder) copyHeaders(dst, src http.Header) {
+// copyForwardable copies the inbound headers the upstream may see: neither
+// hop-by-hop nor one serve sets (forgeable).
+func copyForwardable(dst, src http.Header) {
 	for k, vs := range src {
 		if isHop(k) || forgeable(k) {
 			continue
@@ -122,18 +125,33 @@ func (f *forwarder) copyHeaders(dst, src http.Header) {
 	}
 }
 
-// annotate adds what the Guard proved and where the delivery came from.
-func (f *forwarder) annotate(h http.Header, r *http.Request, ev middleware.Event) {
-	h.Set(headerEventID, ev.ID)
-	h.Set(headerSecretID, ev.SecretID)
-	h.Set(headerScheme, ev.Scheme)
-	if ev.ClientIP.IsValid() {
-		ip := ev.ClientIP.String()
+// provenance is what the Guard proved about a delivery and where it came
+// from: what serve tells the upstream in the headers it sets.
+type provenance struct {
+	eventID, secretID, scheme string
+	clientIP                  netip.Addr
+	host                      string // the Host the sender addressed
+	https                     bool   // it arrived over TLS
+}
+
+// provenanceOf is the provenance of the request r that the Guard verified as ev.
+func provenanceOf(r *http.Request, ev middleware.Event) provenance {
+	return provenance{eventID: ev.ID, secretID: ev.SecretID, scheme: ev.Scheme,
+		clientIP: ev.ClientIP, host: r.Host, https: r.TLS != nil}
+}
+
+// annotate sets the Hookguard-* and forwarding headers on h.
+func (p provenance) annotate(h http.Header) {
+	h.Set(headerEventID, p.eventID)
+	h.Set(headerSecretID, p.secretID)
+	h.Set(headerScheme, p.scheme)
+	if p.clientIP.IsValid() {
+		ip := p.clientIP.String()
 		h.Set(headerClientIP, ip)
 		h.Set("X-Forwarded-For", ip)
 	}
-	h.Set("X-Forwarded-Host", r.Host)
-	if r.TLS != nil {
+	h.Set("X-Forwarded-Host", p.host)
+	if p.https {
 		h.Set("X-Forwarded-Proto", "https")
 	} else {
 		h.Set("X-Forwarded-Proto", "http")

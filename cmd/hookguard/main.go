@@ -7,10 +7,42 @@
 //	hookguard verify [flags] [REQUEST]  check a captured raw HTTP request
 //	hookguard send   [flags] URL        sign and POST deliveries (dedup testing)
 //	hookguard serve  [flags]            verifying reverse proxy for any receiver
+//	hookguard inbox  COMMAND [flags]    list, show and replay the deliveries of serve -inbox
 //
 // Secrets are read from environment variables (-secret-env NAME) or files
 // (-secret-file PATH), never from a flag value, and are never printed. Run
 // "hookguard COMMAND -h" for each command's flags and examples.
+//
+// # Durable forwarding
+//
+// "hookguard serve -inbox sqlite:PATH" (one process) or "-inbox
+// postgres://..." (any number of replicas) acknowledges a delivery once it
+// is committed to a durable inbox and forwards it to -upstream from worker
+// goroutines, retrying with backoff until a 2xx (each forward carries
+// Hookguard-Attempt). "hookguard inbox list|show|replay" read and act on the
+// same database. "-ui ADDR" serves River's web UI (riverqueue.com/riverui)
+// over the inbox on a listener of its own, to the key of -admin-key-env
+// only; it supports both of the inbox's databases (riverui reads SQLite
+// since v0.21). Replays and cancellations made in the UI are River's own
+// and are not recorded in the inbox's audit trail: "hookguard inbox replay"
+// records who asked and why.
+//
+// # Installing
+//
+// The command is a module of its own, github.com/hookguard/hookguard/cmd/hookguard,
+// so that the library's users never pull in its databases (River, SQLite,
+// Postgres, Redis). From a clone of the repository, whose go.work ties the
+// modules together:
+//
+//	go run ./cmd/hookguard demo
+//	go install ./cmd/hookguard     # into $(go env GOBIN), else $(go env GOPATH)/bin
+//
+// "go install github.com/hookguard/hookguard/cmd/hookguard@latest" needs a
+// tagged release of this module whose go.mod requires tagged releases of
+// the library, inbox and redisstore modules: go install refuses a module
+// with replace directives, and this go.mod points them at the directories
+// of the clone (../.. and so on) so that each module builds and tests on
+// its own. Until such a release exists, install from a clone.
 package main
 
 import (
@@ -73,7 +105,8 @@ func commands() []command {
 		{"sign", "sign a body for a scheme; print the headers or a curl command", runSign},
 		{"verify", "check a captured raw HTTP request: does it verify, with which secret, why not", runVerify},
 		{"send", "sign and POST deliveries to a URL, with -repeat and -replay to exercise dedup", runSend},
-		{"serve", "verifying reverse proxy: forwards only verified deliveries to -upstream", runServe},
+		{"serve", "verifying reverse proxy: forwards only verified deliveries to -upstream (-inbox: durably, with retries)", runServe},
+		{"inbox", "list, show and replay the deliveries in the durable inbox of serve -inbox", runInbox},
 	}
 }
 
