@@ -16,6 +16,7 @@ import (
 	"golang.org/x/time/rate"
 
 	"github.com/hookguard/hookguard/ipallow"
+	hookprom "github.com/hookguard/hookguard/metrics/prometheus"
 	"github.com/hookguard/hookguard/middleware"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
@@ -47,6 +48,7 @@ type serveConfig struct {
 	inbox        inboxFlags
 	redisURL     string
 	ui           uiFlags
+	metricsAddr  string
 }
 
 func runServe(ctx context.Context, e *env, args []string) int {
@@ -141,6 +143,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	fs.StringVar(&c.redisURL, "redis", "", "share the event-ID dedup and the rate limit between replicas in Redis at `URL` (redis://[:PASSWORD@]HOST:PORT/DB; with -inbox: the rate limit only)")
 	c.inbox.register(fs)
 	c.ui.register(fs)
+	fs.StringVar(&c.metricsAddr, "metrics", "", "serve Prometheus metrics at /metrics on this `ADDR`, a listener of its own (off by default): deliveries by reason, handler outcomes, secret matches, request, verification and upstream latency, store occupancy")
 	if status, ok := parseFlags(fs, e, args); !ok {
 		return status
 	}
@@ -155,7 +158,7 @@ the last good list. Logs go to stderr; SIGINT/SIGTERM shut down gracefully.`, `
 	case err != nil:
 		return usageError(fs, e, "%v", err)
 	}
-	if err := p.serve(ctx, e, c.listen, c.ui.addr, c.shutdown); err != nil {
+	if err := p.serve(ctx, e, c.listen, c.ui.addr, c.metricsAddr, c.shutdown); err != nil {
 		return failf(fs, e, "%v", err)
 	}
 	return exitOK
@@ -168,7 +171,9 @@ type openError struct{ error }
 // proxy is a configured serve: the Guard in front of the reverse proxy.
 type proxy struct {
 	handler   http.Handler
-	ui        http.Handler    // River's UI behind the admin key; nil without -ui
+	ui        http.Handler // River's UI behind the admin key; nil without -ui
+	metrics   http.Handler // /metrics; nil without -metrics
+	prom      *hookprom.Metrics
 	tls       *tls.Config     // nil: plain HTTP
 	transport *http.Transport // to the upstream; idle connections closed on shutdown
 	logger    *slog.Logger
@@ -286,6 +291,13 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 		done, err := ipallow.WatchFile(watchCtx, c.allowFile, holder, ipallow.WatchOptions{
 			Interval: c.allowReload,
 			Tick:     e.allowTick,
+			// A reload may not bring what the Guard refuses at start-up.
+			Check: func(l *ipallow.List) error {
+				if p, whole := l.WholeFamily(); whole {
+					return fmt.Errorf("the list covers every address of a family (%v): it would allow everyone", p)
+				}
+				return nil
+			},
 			OnError: func(err error) {
 				logger.Error("hookguard serve: allow list not reloaded, keeping the last good one", "file", c.allowFile, "error", err)
 				if e.allowReloaded != nil {
@@ -306,9 +318,21 @@ func (c *serveConfig) build(ctx context.Context, e *env) (*proxy, error) {
 		p.onClose(func(context.Context) { cancelWatch(); <-done })
 		cfg.Allow = holder
 	}
+	if c.metricsAddr != "" {
+		if p.prom, p.metrics, err = newServeMetrics(&cfg); err != nil {
+			p.close(ctx)
+			return nil, fmt.Errorf("-metrics: %w", err)
+		}
+	}
 	if err := c.assemble(ctx, p, &cfg, up, uiKey); err != nil {
 		p.close(ctx)
 		return nil, err
+	}
+	if p.prom != nil {
+		if err := watchStores(p.prom, &cfg); err != nil {
+			p.close(ctx)
+			return nil, fmt.Errorf("-metrics: %w", err)
+		}
 	}
 	logger.Info("hookguard serve: configured",
 		"scheme", auth.scheme.name(), "upstream", up.Redacted(), "secret_ids", auth.keyIDs(),
@@ -340,6 +364,9 @@ func (c *serveConfig) assemble(ctx context.Context, p *proxy, cfg *middleware.Co
 	}
 	client, transport := newUpstreamClient()
 	p.transport = transport
+	if p.prom != nil {
+		client.Transport = p.prom.Transport(client.Transport)
+	}
 	if c.inbox.database == "" {
 		guard, err := middleware.New(*cfg)
 		if err != nil {
@@ -408,7 +435,7 @@ func (c *serveConfig) limitBurst() int {
 // serve listens on addr (and uiAddr with -ui) until ctx is cancelled, then
 // shuts down gracefully: the listeners first, then what build opened (the
 // inbox's workers get what is left of grace to finish their forwards).
-func (p *proxy) serve(ctx context.Context, e *env, addr, uiAddr string, grace time.Duration) error {
+func (p *proxy) serve(ctx context.Context, e *env, addr, uiAddr, metricsAddr string, grace time.Duration) error {
 	defer p.close(context.WithoutCancel(ctx)) // after a failure; a no-op after a shutdown
 	main, err := p.listen(ctx, p.handler, addr)
 	if err != nil {
@@ -429,8 +456,21 @@ func (p *proxy) serve(ctx context.Context, e *env, addr, uiAddr string, grace ti
 		p.logger.Info("hookguard serve: inbox UI listening", "addr", ui.addr, "tls", p.tls != nil)
 		servers, uiDone = append(servers, ui), ui.done
 	}
+	var metricsDone <-chan struct{} // nil without -metrics
+	if p.metrics != nil {
+		ms, err := p.listenPlain(ctx, p.metrics, metricsAddr)
+		if err != nil {
+			for _, s := range servers {
+				_ = s.shutdown(ctx)
+			}
+			return fmt.Errorf("-metrics: %w", err)
+		}
+		p.logger.Info("hookguard serve: metrics listening", "addr", ms.addr)
+		servers, metricsDone = append(servers, ms), ms.done
+	}
 	select {
 	case <-main.done:
+	case <-metricsDone:
 	case <-uiDone:
 	case <-ctx.Done():
 	}
@@ -458,6 +498,16 @@ type server struct {
 
 // listen starts serving h on addr (over TLS when configured).
 func (p *proxy) listen(ctx context.Context, h http.Handler, addr string) (*server, error) {
+	return p.listenTLS(ctx, h, addr, p.tls)
+}
+
+// listenPlain starts serving h on addr over plain HTTP (the metrics
+// listener: scrapers reach it on an internal network).
+func (p *proxy) listenPlain(ctx context.Context, h http.Handler, addr string) (*server, error) {
+	return p.listenTLS(ctx, h, addr, nil)
+}
+
+func (p *proxy) listenTLS(ctx context.Context, h http.Handler, addr string, tlsConfig *tls.Config) (*server, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, err
@@ -470,9 +520,9 @@ func (p *proxy) listen(ctx context.Context, h http.Handler, addr string) (*serve
 		ErrorLog:          slog.NewLogLogger(p.logger.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
-	if p.tls != nil {
-		srv.TLSConfig = p.tls
-		ln = tls.NewListener(ln, p.tls)
+	if tlsConfig != nil {
+		srv.TLSConfig = tlsConfig
+		ln = tls.NewListener(ln, tlsConfig)
 	}
 	s := &server{srv: srv, addr: ln.Addr().String(), done: make(chan struct{})}
 	go func() {
