@@ -15,8 +15,6 @@ type recorder struct {
 	status int
 }
 
-func (rw *recorder) reset(w http.ResponseWriter) { rw.w, rw.status = w, 0 }
-
 // Status returns the final status written so far, 200 when none was.
 func (rw *recorder) Status() int {
 	if rw.status == 0 {
