@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -19,6 +20,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"golang.org/x/time/rate"
 
+	"github.com/hookguard/hookguard/hmac"
 	"github.com/hookguard/hookguard/ipallow"
 	"github.com/hookguard/hookguard/ratelimit"
 	"github.com/hookguard/hookguard/replay"
@@ -320,4 +322,25 @@ func (s *flakyStore) Claim(ctx context.Context, key string, lease time.Duration)
 		return 0, errors.New("connection refused")
 	}
 	return s.Store.Claim(ctx, key, lease)
+}
+
+// TestShortSecret: a secret under 16 bytes is refused with how to accept
+// it; accepted explicitly, it verifies and New warns once.
+func TestShortSecret(t *testing.T) {
+	_, err := hmac.NewKeyring(hmac.Secret{ID: "gh", Key: []byte("typed-by-a-user")})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "AllowShort")
+	assert.NotContains(t, err.Error(), "typed-by-a-user")
+
+	k, err := hmac.NewKeyring(hmac.Secret{ID: "gh", Key: []byte("typed-by-a-user"), AllowShort: true})
+	require.NoError(t, err)
+	var logs strings.Builder
+	g, err := New(Config{Scheme: hmac.GitHub, Keyring: k, Logger: newTestLogger(&logs), Now: func() time.Time { return testNow }})
+	require.NoError(t, err)
+	assert.Equal(t, 1, strings.Count(logs.String(), "shorter than 16 bytes"))
+	body := []byte(`{"zen":"short"}`)
+	r := httptest.NewRequest(http.MethodPost, "/gh", bytes.NewReader(body))
+	require.NoError(t, hmac.NewSigner(hmac.GitHub, k).Sign(r.Header, "d-1", testNow, body))
+	assert.Equal(t, 200, serve(g.Handler(newCounter()), r).Code)
+	assert.Equal(t, 1, strings.Count(logs.String(), "shorter than 16 bytes"), "warned once, not per delivery")
 }

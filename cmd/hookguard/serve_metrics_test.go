@@ -23,6 +23,8 @@ func TestBinaryServeMetrics(t *testing.T) {
 	defer up.Close()
 	p := startBinary(t, serveEnv(), "serve", "-listen", "127.0.0.1:0", "-upstream", up.URL,
 		"-secret-env", "new=HG_NEW", "-metrics", "127.0.0.1:0", "-rate", "100")
+	// The start-up record names the scheme, the upstream, the secret IDs and the stores.
+	p.waitFor(t, `serve: configured" scheme=standard-webhooks upstream=http://127\.0\.0\.1:\d+ secret_ids=new replay_store="memory \(100000 IDs\)" limiter="memory`)
 	addr := p.waitFor(t, `serve: listening" addr=(\S+)`)[1]
 	maddr := p.waitFor(t, `serve: metrics listening" addr=(\S+)`)[1]
 	url := "http://" + addr + "/hook"
