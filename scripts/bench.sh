@@ -12,7 +12,7 @@
 #               or BENCHTIME when that is set)
 #   LOADTEST_REQUESTS / LOADTEST_DURATION / LOADTEST_ROUNDS  bounds of the load test
 #
-# At the defaults the whole run takes about 6-8 minutes on 2 cores;
+# At the defaults the whole run takes about 10-12 minutes on 2 cores;
 # BENCHTIME=100ms BENCHCOUNT=3 brings it to about 2.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -44,3 +44,20 @@ if [ -f benchmarks/go.mod ]; then
 		-loadtest-requests "$LOADTEST_REQUESTS" -loadtest-duration "$LOADTEST_DURATION" -loadtest-rounds "$LOADTEST_ROUNDS" \
 		-root ../bench-root.out -guard ../bench-guard.out -guard1 ../bench-guard1.out -out ../BENCHMARKS.md -svg ../docs/benchmarks.svg)
 fi
+
+# Before and after the simplification, side by side (scripts/bench-compare.sh),
+# and the durable inbox's acknowledgement rate and latency against the
+# synchronous Guard (inbox/loadtest: 8 senders over loopback).
+echo "==> before/after comparison and the inbox load test"
+{
+	echo
+	scripts/bench-compare.sh
+	echo
+	echo "## Durable inbox: acknowledged deliveries"
+	echo
+	echo "\`cd inbox && go run ./loadtest -n ${INBOX_N:-4000}\`, run $(date -u '+%Y-%m-%d %H:%M') UTC: 8 concurrent senders over loopback, real signed deliveries through a Guard, durable commits (SQLite WAL with synchronous=FULL; a throwaway Postgres), workers processing at the same time; the synchronous Guard on the same machine is the reference. Goals: Postgres ≥ 1 000/s with p99 ≤ 25 ms, SQLite ≥ 500/s with p99 ≤ 50 ms."
+	echo
+	echo '```'
+	(cd inbox && GOWORK=off go run ./loadtest -n "${INBOX_N:-4000}")
+	echo '```'
+} >>BENCHMARKS.md
