@@ -2,6 +2,7 @@ package signature
 
 import (
 	"fmt"
+	"net/netip"
 	"strings"
 )
 
@@ -87,12 +88,10 @@ func checkHost(host string) error {
 			return fmt.Errorf("%w: URL host %q has an unclosed '['", ErrMalformed, clip(host))
 		}
 		name, port = host[1:end], host[end+1:]
-		for i := 0; i < len(name); i++ {
-			if c := name[i]; !isHex(c) && c != ':' && c != '.' {
-				return fmt.Errorf("%w: URL host %q is not an IPv6 literal", ErrMalformed, clip(host))
-			}
+		if a, err := netip.ParseAddr(name); err != nil || !a.Is6() || a.Zone() != "" {
+			return fmt.Errorf("%w: URL host %q is not an IPv6 literal", ErrMalformed, clip(host))
 		}
-		if name == "" || (port != "" && port[0] != ':') {
+		if port != "" && port[0] != ':' {
 			return fmt.Errorf("%w: URL host %q is malformed", ErrMalformed, clip(host))
 		}
 	} else {
