@@ -142,9 +142,6 @@ func checkTarget(t string) error {
 	return nil
 }
 
-func isHex(c byte) bool {
-	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
-}
 
 // isRegName: RFC 3986 reg-name characters without percent escapes or
 // sub-delims that no real host uses.
