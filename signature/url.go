@@ -142,7 +142,6 @@ func checkTarget(t string) error {
 	return nil
 }
 
-
 // isRegName: RFC 3986 reg-name characters without percent escapes or
 // sub-delims that no real host uses.
 func isRegName(c byte) bool {
