@@ -168,7 +168,7 @@ func (c *Config) validate() error {
 	}
 	if c.Allow != nil {
 		if p, whole := c.Allow.Load().WholeFamily(); whole {
-			errs = append(errs, fmt.Errorf("Allow covers every address of a family (%v): it would allow everyone; leave Allow nil for that", p))
+			errs = append(errs, fmt.Errorf("the allow list covers every address of a family (%v): it would allow everyone; leave Config.Allow nil for that", p))
 		}
 	}
 	if c.PublicURL != "" {
