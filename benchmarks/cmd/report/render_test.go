@@ -39,25 +39,25 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 	guardRun := func(r, allocs float64) Sample {
 		return Sample{Name: "GuardVsFloor", Allocs: allocs, Metrics: map[string]float64{"guard/floor": r, "guard-ns/op": 900 * r, "floor-ns/op": 900}}
 	}
-	in.GuardRuns = []Sample{guardRun(2.3, 2), guardRun(2.7, 2), guardRun(2.4, 2)}
+	in.GuardRuns = []Sample{guardRun(2.8, 2), guardRun(3.2, 2), guardRun(2.9, 2)}
 	in.GuardRuns1 = []Sample{guardRun(2.6, 1), guardRun(2.5, 1)}
 	v := in.Verdicts()
 	if len(v) != 5 {
 		t.Fatalf("%d verdicts", len(v))
 	}
-	if g := v[3]; !g.Met || !strings.Contains(g.Measured, "**2.40 × floor** (median of 3 runs, 2.30–2.70, 2 of them ≤ 2.5") {
+	if g := v[3]; !g.Met || !strings.Contains(g.Measured, "**2.90 × floor** (median of 3 runs, 2.80–3.20, 2 of them ≤ 3.0") {
 		t.Errorf("guard: %+v", g)
 	}
-	in.GuardRuns = []Sample{guardRun(2.6, 2), guardRun(2.4, 12), guardRun(2.7, 12)}
-	if g := in.Verdicts()[3]; g.Met || g.Miss != "median 4.0 % over the 2.5 × bound; 12 allocs/op" {
+	in.GuardRuns = []Sample{guardRun(3.12, 2), guardRun(2.9, 12), guardRun(3.2, 12)}
+	if g := in.Verdicts()[3]; g.Met || g.Miss != "median 4.0 % over the 3.0 × bound; 12 allocs/op" {
 		t.Errorf("guard, missed: %+v", g)
 	}
 	in.GuardRuns = nil
 	if g := in.Verdicts()[3]; !g.Missing {
 		t.Errorf("guard, not run: %+v", g)
 	}
-	in.GuardRuns = []Sample{guardRun(2.3, 2), guardRun(2.7, 2), guardRun(2.4, 2)}
-	if !v[0].Met { // 1.10 ≤ 1.15, 0 allocs
+	in.GuardRuns = []Sample{guardRun(2.8, 2), guardRun(3.2, 2), guardRun(2.9, 2)}
+	if !v[0].Met { // 1.10 ≤ 1.3, 0 allocs
 		t.Errorf("1KiB: %+v", v[0])
 	}
 	if !v[1].Met || !strings.Contains(v[1].Measured, "1.020") { // paired ratio used, not 1.10
