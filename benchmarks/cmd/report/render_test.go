@@ -74,7 +74,7 @@ func TestVerdictsAndMarkdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	md := b.String()
-	for _, want := range []string{"Test CPU", "**met**", "**missed**", "| 2 | 2 430 | 900 | 2.700 | 2 |", "With GOMAXPROCS=1, so that", "**2.55 ×** (median of 2 runs, 2.50–2.60)", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
+	for _, want := range []string{"Test CPU", "**met**", "**missed**", "| 2 | 2 880 | 900 | 3.200 | 2 |", "With GOMAXPROCS=1, so that", "**2.55 ×** (median of 2 runs, 2.50–2.60)", "skipped: hookguard package not implemented yet: ipallow", "| standard-webhooks | svix-webhooks/go VerifyIgnoringTimestamp | 3 000 | 0 | 23 | 3.00 × | 1.00 × |"} {
 		if !strings.Contains(md, want) {
 			t.Errorf("markdown lacks %q", want)
 		}
