@@ -27,8 +27,13 @@ func TestReplicasShareDedup(t *testing.T) {
 		mu.Unlock()
 		return nil
 	}
-	a := open(t, testConfig(db, process))
-	b := open(t, testConfig(db, process))
+	// The test is about dedup, not latency: under a loaded CI machine with
+	// other tests sharing the throwaway server, an insert may queue for a
+	// connection longer than the default bound, which would answer 503.
+	cfg := testConfig(db, process)
+	cfg.InsertTimeout = 30 * time.Second
+	a := open(t, cfg)
+	b := open(t, cfg)
 	ha, hb := guarded(t, a), guarded(t, b)
 	const events = 40
 	answers := map[string][]string{}
