@@ -33,16 +33,21 @@ func portVariant(u string) urlVariant {
 		return urlVariant{} // user information: not a URL a provider signs
 	}
 	split := len(u) - len(rest) + hostEnd
-	colon := strings.LastIndexByte(host, ':')
-	if colon >= 0 && !strings.Contains(host[colon:], "]") {
-		if host[colon:] != def {
-			return urlVariant{} // another port, or none after ':'
-		}
-		// Remove the default port.
-		return urlVariant{parts: [3]string{u[:split-len(def)], "", u[split:]}, ok: true}
+	name, port := host, ""
+	if colon := strings.LastIndexByte(host, ':'); colon >= 0 && !strings.Contains(host[colon:], "]") {
+		name, port = host[:colon], host[colon:]
 	}
-	// Add the default port.
-	return urlVariant{parts: [3]string{u[:split], def, u[split:]}, ok: true}
+	bracketed := strings.HasPrefix(name, "[") && strings.HasSuffix(name, "]")
+	if name == "" || (strings.ContainsRune(name, ':') && !bracketed) {
+		return urlVariant{} // not a host[:port] a provider signs
+	}
+	switch port {
+	case def: // remove the default port
+		return urlVariant{parts: [3]string{u[:split-len(def)], "", u[split:]}, ok: true}
+	case "": // add it
+		return urlVariant{parts: [3]string{u[:split], def, u[split:]}, ok: true}
+	}
+	return urlVariant{} // another port, or none after the colon
 }
 
 // hubspotDecodeURL decodes the percent escapes HubSpot's v3 signature
