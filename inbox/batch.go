@@ -1,8 +1,12 @@
 package inbox
 
 import (
+	"cmp"
 	"context"
+	"errors"
+	"slices"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/riverqueue/river"
 )
 
@@ -61,10 +65,15 @@ func (ib *Inbox) committer() {
 
 // commit inserts batch in one transaction and answers every request. A key
 // that occurs twice in the batch is inserted once; the later requests are
-// its duplicates (one statement may not insert a unique key twice).
+// its duplicates (one statement may not insert a unique key twice). Keys
+// are inserted in sorted order, so two batches that share keys (two
+// replicas, or two committers) lock them in the same order and cannot
+// deadlock; a transaction Postgres aborts all the same (a deadlock or a
+// serialization failure) is retried.
 func (ib *Inbox) commit(batch []*insertReq) {
 	ctx, cancel := context.WithTimeout(context.Background(), ib.cfg.InsertTimeout)
 	defer cancel()
+	slices.SortStableFunc(batch, func(a, b *insertReq) int { return cmp.Compare(a.args.Key, b.args.Key) })
 	first := make(map[string]int, len(batch)) // key → index in params
 	params := make([]river.InsertManyParams, 0, len(batch))
 	slot := make([]int, len(batch))
@@ -79,6 +88,9 @@ func (ib *Inbox) commit(batch []*insertReq) {
 		slot[i] = j
 	}
 	res, err := ib.eng.insertMany(ctx, params)
+	for try := 1; try < maxTries && retryable(err); try++ {
+		res, err = ib.eng.insertMany(ctx, params)
+	}
 	answered := make([]bool, len(params))
 	for i, r := range batch {
 		if err != nil {
@@ -89,4 +101,14 @@ func (ib *Inbox) commit(batch []*insertReq) {
 		r.done <- insertRes{id: res[j].Job.ID, dup: res[j].UniqueSkippedAsDuplicate || answered[j]}
 		answered[j] = true
 	}
+}
+
+// maxTries bounds the attempts of one batch that Postgres aborted.
+const maxTries = 3
+
+// retryable reports a transaction Postgres aborted that may succeed when
+// run again: a deadlock (40P01) or a serialization failure (40001).
+func retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40P01" || pe.Code == "40001")
 }
