@@ -28,8 +28,7 @@ test: test-root test-modules test-alerts test-workspace
 # Two passes over the root module: the race detector, then a normal build in
 # which the allocation-count and heap-bound assertions (meaningless under -race,
 # so those tests skip themselves there) really run.
-# internal/pgtest's own tests start a throwaway Postgres too.
-test-root: ensure-postgres
+test-root:
 	$(GO) test -race -shuffle=on -count=1 $(TESTFLAGS) ./...
 	$(GO) test -shuffle=on -count=1 $(TESTFLAGS) ./...
 

@@ -1,11 +1,9 @@
-// Package pgtest runs throwaway PostgreSQL servers for the tests of the
-// inbox and the CLI and for the inbox's load test: initdb into a temporary
-// directory, a free loopback port, removed at Close. It uses Debian's
-// postgresql binaries (/usr/lib/postgresql/*/bin) or those in
-// $HOOKGUARD_PG_BIN or on PATH, and runs them as the postgres user
-// (runuser) when the caller is root, since Postgres refuses to run as root.
-// It needs nothing beyond the standard library, so it lives in the root
-// module, where every module's tests may import it.
+// Package pgtest runs throwaway PostgreSQL servers for the inbox's tests and
+// benchmarks: initdb into a temporary directory, a free loopback port,
+// removed at Close. It uses Debian's postgresql binaries
+// (/usr/lib/postgresql/*/bin) or those in $HOOKGUARD_PG_BIN or on PATH, and
+// runs them as the postgres user (runuser) when the caller is root, since
+// Postgres refuses to run as root.
 package pgtest
 
 import (
@@ -132,7 +130,7 @@ func (s *Server) data() string { return filepath.Join(s.dir, "data") }
 // Restart starts the server (again, after Stop) on its port and waits until
 // it accepts connections.
 func (s *Server) Restart() error {
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300", s.port, s.dir)
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", s.port, s.dir)
 	out, err := s.cmd("pg_ctl", "-D", s.data(), "-o", opts, "-l", filepath.Join(s.dir, "log"), "-w", "-t", "30", "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
