@@ -18,6 +18,7 @@ type Guard struct {
 	cfg      Config
 	auth     signature.Authenticator // nil with Config.Tenant
 	info     signature.Info          // auth.Info()
+	name     string                  // Config.name(): the Event.Scheme before a tenant is picked
 	resolver ipallow.Resolver
 	deny     atomic.Pointer[http.Handler]
 	timed    bool // an Observer or a Logger reads each delivery's outcome and durations
@@ -36,6 +37,7 @@ func New(c Config) (*Guard, error) {
 		cfg:      c,
 		auth:     c.Authenticator,
 		resolver: ipallow.Resolver{Trusted: c.TrustedProxies, Header: c.ClientIPHeader},
+		name:     c.name(),
 	}
 	if c.Keyring != nil {
 		g.auth = hmac.NewVerifier(c.Scheme, c.Keyring)

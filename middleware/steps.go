@@ -23,7 +23,7 @@ import (
 func (g *Guard) start(v *Verdict, ctx context.Context) {
 	v.g, v.ctx = g, ctx
 	v.auth, v.signsID, v.needsURL, v.ns = g.auth, g.info.SignsID, g.info.NeedsURL, g.cfg.Source
-	v.Event.Scheme = g.cfg.name()
+	v.Event.Scheme = g.name
 	v.start = g.stamp()
 	v.now = g.cfg.Now()
 }
