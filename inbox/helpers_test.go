@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/hookguard/hookguard/hmac"
-	"github.com/hookguard/hookguard/inbox/internal/pgtest"
+	"github.com/hookguard/hookguard/internal/pgtest"
 	"github.com/hookguard/hookguard/middleware"
 )
 

@@ -12,7 +12,7 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/riverqueue/river/rivertype"
 
-	"github.com/hookguard/hookguard/inbox/internal/pgtest"
+	"github.com/hookguard/hookguard/internal/pgtest"
 )
 
 // TestReplicasShareDedup: deliveries of the same events sent at once to two

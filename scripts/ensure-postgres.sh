@@ -2,7 +2,7 @@
 # Makes sure the PostgreSQL server binaries (initdb, pg_ctl) are available for
 # the inbox tests, which start a throwaway server of their own (initdb into a
 # temporary directory, run as the postgres user, a free loopback port,
-# removed afterwards; see inbox/internal/pgtest).
+# removed afterwards; see internal/pgtest).
 # As root on Debian it installs the package; otherwise it says exactly what to do.
 set -euo pipefail
 have_pg() {

@@ -154,7 +154,7 @@ type inboxBackend struct {
 // shared throwaway server.
 var inboxBackends = []inboxBackend{
 	{"sqlite", sqliteDSN},
-	{"postgres", func(t *testing.T) string { return sharedPostgres(t).newDatabase(t) }},
+	{"postgres", func(t *testing.T) string { return newDatabase(t, sharedPostgres(t)) }},
 }
 
 // eventIDs are n event IDs with a prefix.

@@ -15,7 +15,7 @@ import (
 func TestBinaryInboxOutage(t *testing.T) {
 	t.Parallel()
 	pg := ownPostgres(t)
-	db := pg.newDatabase(t)
+	db := newDatabase(t, pg)
 	up := newEventUpstream()
 	upSrv := httptest.NewServer(up)
 	defer upSrv.Close()
@@ -27,7 +27,7 @@ func TestBinaryInboxOutage(t *testing.T) {
 	}
 	up.waitAll(t, []string{"msg_before"}, 10*time.Second)
 
-	if err := pg.stop(); err != nil {
+	if err := pg.Stop(); err != nil {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"msg_during", "msg_during"} { // a broken pooled connection, then a refused one
@@ -37,7 +37,7 @@ func TestBinaryInboxOutage(t *testing.T) {
 		}
 	}
 
-	if err := pg.start(); err != nil {
+	if err := pg.Restart(); err != nil {
 		t.Fatal(err)
 	}
 	back := time.Now()

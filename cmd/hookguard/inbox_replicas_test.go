@@ -66,7 +66,7 @@ func TestBinaryInboxReplicas(t *testing.T) {
 		total   = 1000
 		senders = 32
 	)
-	db := sharedPostgres(t).newDatabase(t)
+	db := newDatabase(t, sharedPostgres(t))
 	up := newEventUpstream()
 	up.failFirst = func(id string) bool {
 		h := fnv.New32a()

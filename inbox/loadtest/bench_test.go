@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hookguard/hookguard/inbox/internal/pgtest"
+	"github.com/hookguard/hookguard/internal/pgtest"
 )
 
 // BenchmarkAcknowledge posts b.N signed deliveries from 8 concurrent senders

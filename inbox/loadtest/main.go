@@ -21,7 +21,7 @@ import (
 	"time"
 
 	"github.com/hookguard/hookguard/inbox"
-	"github.com/hookguard/hookguard/inbox/internal/pgtest"
+	"github.com/hookguard/hookguard/internal/pgtest"
 )
 
 // Senders is the number of concurrent senders.

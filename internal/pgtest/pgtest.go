@@ -1,9 +1,14 @@
-// Package pgtest runs throwaway PostgreSQL servers for the inbox's tests and
-// benchmarks: initdb into a temporary directory, a free loopback port,
-// removed at Close. It uses Debian's postgresql binaries
-// (/usr/lib/postgresql/*/bin) or those in $HOOKGUARD_PG_BIN or on PATH, and
-// runs them as the postgres user (runuser) when the caller is root, since
-// Postgres refuses to run as root.
+// Package pgtest runs throwaway PostgreSQL servers for the tests of the
+// inbox and the CLI and for the inbox's load test: initdb into a temporary
+// directory, a free loopback port, removed at Close. It uses Debian's
+// postgresql binaries (/usr/lib/postgresql/*/bin) or those in
+// $HOOKGUARD_PG_BIN or on PATH, and runs the server as the postgres user
+// (runuser) when the caller is root, since Postgres refuses to run as root.
+//
+// It drives the server with its own tools (initdb, pg_ctl, createdb) and
+// needs nothing beyond the standard library, so it lives in the root module
+// where the tests of every module can import it; it is exercised by those
+// tests (the inbox's outage and replica tests stop and restart servers).
 package pgtest
 
 import (
@@ -11,7 +16,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -20,15 +24,12 @@ import (
 	"strconv"
 	"strings"
 	"sync/atomic"
-	"time"
-
-	"github.com/jackc/pgx/v5"
 )
 
 // InstallHint is what a developer without Postgres reads. Tests fail (never
 // skip) when the binaries are missing: a skipped suite is not a pass.
-const InstallHint = `PostgreSQL server binaries (initdb, pg_ctl) are required for the inbox's
-Postgres tests and were not found. Install them, then run the tests again:
+const InstallHint = `PostgreSQL server binaries (initdb, pg_ctl, createdb) are required for the
+Postgres tests of the inbox and the CLI and were not found. Install them, then run the tests again:
     sudo apt-get install postgresql        (Debian/Ubuntu; make test does this as root)
 or point HOOKGUARD_PG_BIN at the directory holding initdb and pg_ctl:
     HOOKGUARD_PG_BIN=/usr/lib/postgresql/17/bin make test`
@@ -130,7 +131,7 @@ func (s *Server) data() string { return filepath.Join(s.dir, "data") }
 // Restart starts the server (again, after Stop) on its port and waits until
 // it accepts connections.
 func (s *Server) Restart() error {
-	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=200", s.port, s.dir)
+	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c max_connections=300", s.port, s.dir)
 	out, err := s.cmd("pg_ctl", "-D", s.data(), "-o", opts, "-l", filepath.Join(s.dir, "log"), "-w", "-t", "30", "start").CombinedOutput()
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(s.dir, "log"))
@@ -166,22 +167,36 @@ func (s *Server) NewDatabase(ctx context.Context) (string, error) {
 }
 
 // CreateDatabase creates database name on the server at adminURL (which
-// names an existing database) and returns the new database's URL.
+// names an existing database) with createdb, and returns the new
+// database's URL. name is a plain identifier: letters, digits and '_'.
 func CreateDatabase(ctx context.Context, adminURL, name string) (string, error) {
-	conn, err := pgx.Connect(ctx, adminURL)
+	if !plainIdentifier(name) {
+		return "", fmt.Errorf("pgtest: database name %q is not a plain identifier", name)
+	}
+	bin, err := BinDir()
 	if err != nil {
 		return "", err
 	}
-	defer conn.Close(ctx)
-	if _, err := conn.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{name}.Sanitize()); err != nil {
-		return "", err
+	c := exec.CommandContext(ctx, filepath.Join(bin, "createdb"), "--maintenance-db="+adminURL, name)
+	if out, err := c.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("createdb %s: %w: %s", name, err, strings.TrimSpace(string(out)))
 	}
-	u, err := url.Parse(adminURL)
-	if err != nil {
-		return "", err
+	base, _, _ := strings.Cut(adminURL, "?")
+	query := adminURL[len(base):]
+	i := strings.LastIndexByte(base, '/')
+	if i < len("postgres://") {
+		return "", fmt.Errorf("pgtest: admin URL %q names no database", adminURL)
 	}
-	u.Path = "/" + name
-	return u.String(), nil
+	return base[:i+1] + name + query, nil
+}
+
+func plainIdentifier(s string) bool {
+	for _, c := range s {
+		if !(c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 func freePort() (int, error) {
@@ -200,19 +215,4 @@ func tail(b []byte) string {
 		s = s[len(s)-2000:]
 	}
 	return s
-}
-
-// WaitReady polls url until a connection succeeds or d passes.
-func WaitReady(ctx context.Context, url string, d time.Duration) error {
-	deadline := time.Now().Add(d)
-	for {
-		conn, err := pgx.Connect(ctx, url)
-		if err == nil {
-			return conn.Close(ctx)
-		}
-		if time.Now().After(deadline) {
-			return err
-		}
-		time.Sleep(20 * time.Millisecond) // polling for the server to accept connections
-	}
 }
