@@ -16,18 +16,16 @@ import (
 // query parameter, for JSON bodies, in which case the body must hash to
 // it), and returns the part after the URL.
 func twilioSigned(b *formBuf, method, url string, body []byte) ([]byte, error) {
-	if strings.Contains(url, "bodySHA256") {
-		want, ok, err := bodySHA256(url)
-		if err != nil {
-			return nil, err
+	want, ok, err := bodySHA256(url)
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		got := sha256.Sum256(body)
+		if !stdhmac.Equal(got[:], want[:]) {
+			return nil, fmt.Errorf("%w: body does not match the bodySHA256 query parameter", ErrMismatch)
 		}
-		if ok {
-			got := sha256.Sum256(body)
-			if !stdhmac.Equal(got[:], want[:]) {
-				return nil, fmt.Errorf("%w: body does not match the bodySHA256 query parameter", ErrMismatch)
-			}
-			body = nil
-		}
+		body = nil
 	}
 	if method == "GET" || len(body) == 0 {
 		b.out = append(b.out[:0], url...)
@@ -41,10 +39,17 @@ func twilioSigned(b *formBuf, method, url string, body []byte) ([]byte, error) {
 
 // bodySHA256 finds the bodySHA256 query parameter of url: 64 hex digits.
 func bodySHA256(url string) (sum [sha256.Size]byte, ok bool, err error) {
-	_, query, _ := strings.Cut(url, "?")
-	for query != "" {
-		var item string
-		item, query, _ = strings.Cut(query, "&")
+	q := strings.IndexByte(url, '?')
+	if q < 0 {
+		return sum, false, nil
+	}
+	for query := url[q+1:]; query != ""; {
+		item := query
+		if i := strings.IndexByte(query, '&'); i >= 0 {
+			item, query = query[:i], query[i+1:]
+		} else {
+			query = ""
+		}
 		v, found := strings.CutPrefix(item, "bodySHA256=")
 		if !found {
 			continue
@@ -90,7 +95,12 @@ func newTwilioState(pool *sync.Pool, m *signature.Message) (*twilioState, error)
 
 func (t *twilioState) release(pool *sync.Pool) {
 	if cap(t.b.out) <= maxPooledForm {
-		*t = twilioState{b: t.b}
+		// Drop the references to the delivery (the URL, and the variant's
+		// pieces of it); the buffers stay for the next one.
+		t.signed, t.params, t.url = nil, nil, ""
+		if t.altSet {
+			t.alt, t.altSet = urlVariant{}, false
+		}
 		pool.Put(t)
 	}
 }
