@@ -117,7 +117,7 @@ func FuzzParseForm(f *testing.F) {
 			return
 		}
 		var b formBuf
-		err := b.parseForm([]byte(body))
+		err := b.parseForm("", []byte(body))
 		want, ok := refForm(body)
 		if ok != (err == nil) {
 			t.Fatalf("parseForm(%q) error %v, url.ParseQuery ok=%v", body, err, ok)

@@ -179,7 +179,7 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 			// token's content nor its length leaks.
 			ok = stdhmac.Equal(token[:], e.Value.token[:])
 		case fmtTwilio:
-			ok, err = tw.match(e.Value, &set, m.URL)
+			ok, err = tw.match(e.Value, &set)
 			if err != nil || ok {
 				tw.release(&v.forms)
 			}
