@@ -3,7 +3,6 @@ package hmac
 import (
 	stdhmac "crypto/hmac"
 	"crypto/sha512"
-	"encoding/base64"
 	"fmt"
 	"strings"
 	"time"
@@ -15,103 +14,110 @@ import (
 // version (v1, h1). Rotation needs two or three; more is refused.
 const maxSigs = 8
 
-// b64 maps a standard base64 character, for each of the four positions of
-// a quantum, to its 6-bit value already shifted into place; 0xffffffff
-// marks every other byte, so one OR over a quantum detects it.
-var b64 = func() (t [4][256]uint32) {
-	for j := range t {
-		for i := range t[j] {
-			t[j][i] = 0xffffffff
-		}
+// b64 maps a standard base64 character to its 6-bit value and every other
+// byte to 0xff. One 256-byte table (four cache lines) keeps the decoder's
+// footprint small. Indexing it by a candidate's characters leaks nothing:
+// they are the sender's, not the secret's.
+var b64 = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
 	}
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	for i := 0; i < len(alphabet); i++ {
-		for j := range t {
-			t[j][alphabet[i]] = uint32(i) << (18 - 6*j)
-		}
+		t[alphabet[i]] = byte(i)
 	}
 	return t
 }()
 
-// b64val is the unshifted 6-bit value of c, or 0xff.
-func b64val(c byte) byte {
-	if v := b64[3][c]; v != 0xffffffff {
-		return byte(v)
-	}
-	return 0xff
-}
-
+// decodeBase64 decodes v, exactly base64.StdEncoding.EncodedLen(len(dst))
+// characters, into dst. It accepts only the canonical spelling: the
+// standard alphabet, the padding that length requires and zero unused bits.
+// Eight characters at a time, then four, then the padded tail.
 func decodeBase64(dst []byte, v string) bool {
-	full := len(dst) / 3
-	var bad uint32
-	for i := 0; i < full; i++ {
-		q := v[4*i : 4*i+4]
-		x := b64[0][q[0]] | b64[1][q[1]] | b64[2][q[2]] | b64[3][q[3]]
-		bad |= x
-		o := dst[3*i : 3*i+3 : 3*i+3]
-		o[0], o[1], o[2] = byte(x>>16), byte(x>>8), byte(x)
-	}
-	if bad&0xff000000 != 0 {
+	if len(v) != 4*((len(dst)+2)/3) {
 		return false
 	}
-	tail := v[4*full:]
-	switch len(dst) % 3 {
-	case 1: // "xx=="
-		a, b := b64val(tail[0]), b64val(tail[1])
-		if (a|b)&0xc0 != 0 || b&0x0f != 0 || tail[2] != '=' || tail[3] != '=' {
-			return false
-		}
-		dst[3*full] = a<<2 | b>>4
-	case 2: // "xxx="
-		a, b, c := b64val(tail[0]), b64val(tail[1]), b64val(tail[2])
-		if (a|b|c)&0xc0 != 0 || c&0x03 != 0 || tail[3] != '=' {
-			return false
-		}
-		dst[3*full] = a<<2 | b>>4
-		dst[3*full+1] = b<<4 | c>>2
+	var bad byte
+	for len(dst) >= 6 && len(v) >= 8 {
+		a, b, c, d := b64[v[0]], b64[v[1]], b64[v[2]], b64[v[3]]
+		e, f, g, h := b64[v[4]], b64[v[5]], b64[v[6]], b64[v[7]]
+		bad |= a | b | c | d | e | f | g | h
+		x := uint64(a)<<42 | uint64(b)<<36 | uint64(c)<<30 | uint64(d)<<24 |
+			uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
+		_ = dst[5]
+		dst[0], dst[1], dst[2] = byte(x>>40), byte(x>>32), byte(x>>24)
+		dst[3], dst[4], dst[5] = byte(x>>16), byte(x>>8), byte(x)
+		v, dst = v[8:], dst[6:]
 	}
-	return true
+	for len(dst) >= 3 && len(v) >= 4 {
+		a, b, c, d := b64[v[0]], b64[v[1]], b64[v[2]], b64[v[3]]
+		bad |= a | b | c | d
+		x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		dst[0], dst[1], dst[2] = byte(x>>16), byte(x>>8), byte(x)
+		v, dst = v[4:], dst[3:]
+	}
+	switch {
+	case len(dst) == 1 && len(v) == 4: // "xx=="
+		a, b := b64[v[0]], b64[v[1]]
+		bad |= a | b
+		if b&0x0f != 0 || v[2] != '=' || v[3] != '=' {
+			return false
+		}
+		dst[0] = a<<2 | b>>4
+	case len(dst) == 2 && len(v) == 4: // "xxx="
+		a, b, c := b64[v[0]], b64[v[1]], b64[v[2]]
+		bad |= a | b | c
+		if c&0x03 != 0 || v[3] != '=' {
+			return false
+		}
+		dst[0], dst[1] = a<<2|b>>4, b<<4|c>>2
+	}
+	return bad&0xc0 == 0
 }
 
-// sigSet holds the candidate MACs of one header. It lives on the
-// verifier's stack. Parsing checks each candidate's exact encoded length;
-// match decodes candidates strictly, in header order, each at most once,
-// and only as far as needed: the first candidate that matches ends the
+// sigSet holds the candidate MACs of one header, still encoded. It lives
+// on the verifier's stack and is small: parsing checks each candidate's
+// exact encoded length; match decodes candidates strictly, in header
+// order, only as far as needed: the first candidate that matches ends the
 // search, so candidates after it are never decoded. A failed verification
 // has therefore decoded, and strictly validated, every candidate.
 type sigSet struct {
 	n    int      // candidates
-	dec  int      // candidates decoded so far
 	size int      // MAC length in bytes
 	enc  Encoding // wire encoding of every candidate
 	raw  [maxSigs]string
-	sig  [maxSigs][sha512.Size]byte
 }
 
 func (s *sigSet) add(v string) error {
-	if s.n == maxSigs {
-		return fmt.Errorf("%w: more than %d signatures", ErrMalformed, maxSigs)
-	}
-	if want := encodedLen(s.enc, s.size); len(v) != want {
-		return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), s.enc, want)
+	if s.n == maxSigs || len(v) != encodedLen(s.enc, s.size) {
+		return s.refuse(v)
 	}
 	s.raw[s.n] = v
 	s.n++
 	return nil
 }
 
+// refuse is add's error, kept out of line so that add inlines.
+func (s *sigSet) refuse(v string) error {
+	if s.n == maxSigs {
+		return fmt.Errorf("%w: more than %d signatures", ErrMalformed, maxSigs)
+	}
+	return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), s.enc, encodedLen(s.enc, s.size))
+}
+
 // match reports whether sum equals a candidate. Each comparison runs in
 // constant time (hmac.Equal); where the match sits in the header is not
-// secret. A candidate that is not canonical is an ErrMalformed.
+// secret. A candidate that is not canonical is an ErrMalformed. A
+// candidate is decoded again for every secret tried: decoding is cheaper
+// than keeping up to maxSigs decoded MACs on the stack.
 func (s *sigSet) match(sum []byte) (bool, error) {
+	var buf [sha512.Size]byte
+	mac := buf[:s.size]
 	for j := 0; j < s.n; j++ {
-		if j == s.dec {
-			if err := decodeMAC(s.sig[j][:s.size], s.raw[j], s.enc); err != nil {
-				return false, err
-			}
-			s.dec++
+		if !decodeCanonical(mac, s.raw[j], s.enc) {
+			return false, notCanonical(s.enc)
 		}
-		if stdhmac.Equal(sum, s.sig[j][:s.size]) {
+		if stdhmac.Equal(sum, mac) {
 			return true, nil
 		}
 	}
@@ -120,7 +126,7 @@ func (s *sigSet) match(sum []byte) (bool, error) {
 
 func encodedLen(enc Encoding, size int) int {
 	if enc == Base64 {
-		return base64.StdEncoding.EncodedLen(size)
+		return (size + 2) / 3 * 4
 	}
 	return 2 * size
 }
@@ -128,30 +134,57 @@ func encodedLen(enc Encoding, size int) int {
 // decodeMAC decodes v into dst, which has exactly the MAC's length. It
 // accepts only the exact encoded length and, for base64, the canonical form.
 func decodeMAC(dst []byte, v string, enc Encoding) error {
-	switch enc {
-	case Hex:
-		if len(v) != 2*len(dst) {
-			return fmt.Errorf("%w: signature is %d hex digits, want %d", ErrMalformed, len(v), 2*len(dst))
-		}
-		for i := range dst {
-			hi, ok1 := unhex(v[2*i])
-			lo, ok2 := unhex(v[2*i+1])
-			if !ok1 || !ok2 {
-				return fmt.Errorf("%w: signature is not hex", ErrMalformed)
-			}
-			dst[i] = hi<<4 | lo
-		}
-		return nil
-	case Base64:
-		if len(v) != base64.StdEncoding.EncodedLen(len(dst)) {
-			return fmt.Errorf("%w: signature is %d base64 characters, want %d", ErrMalformed, len(v), base64.StdEncoding.EncodedLen(len(dst)))
-		}
-		if !decodeBase64(dst, v) {
-			return fmt.Errorf("%w: signature is not canonical base64", ErrMalformed)
-		}
-		return nil
+	if want := encodedLen(enc, len(dst)); len(v) != want {
+		return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), enc, want)
 	}
-	return fmt.Errorf("%w: unknown encoding", ErrMalformed)
+	if !decodeCanonical(dst, v, enc) {
+		return notCanonical(enc)
+	}
+	return nil
+}
+
+// decodeCanonical decodes v, exactly encodedLen(enc, len(dst)) characters,
+// into dst and reports whether v was the canonical spelling.
+func decodeCanonical(dst []byte, v string, enc Encoding) bool {
+	if enc == Base64 {
+		return decodeBase64(dst, v)
+	}
+	return decodeHex(dst, v)
+}
+
+func notCanonical(enc Encoding) error {
+	if enc == Base64 {
+		return fmt.Errorf("%w: signature is not canonical base64", ErrMalformed)
+	}
+	return fmt.Errorf("%w: signature is not hex", ErrMalformed)
+}
+
+// hexVal maps a hex digit of either case to its value and every other byte
+// to 0xff: a table, not branches, because the digits of a MAC are random.
+var hexVal = func() (t [256]byte) {
+	for i := range t {
+		t[i] = 0xff
+	}
+	for i := 0; i < 16; i++ {
+		t["0123456789abcdef"[i]] = byte(i)
+		t["0123456789ABCDEF"[i]] = byte(i)
+	}
+	return t
+}()
+
+// decodeHex decodes v, exactly 2*len(dst) hex digits of either case, into
+// dst.
+func decodeHex(dst []byte, v string) bool {
+	if len(v) != 2*len(dst) {
+		return false
+	}
+	var bad byte
+	for i := range dst {
+		hi, lo := hexVal[v[2*i]], hexVal[v[2*i+1]]
+		bad |= hi | lo
+		dst[i] = hi<<4 | lo
+	}
+	return bad&0xf0 == 0
 }
 
 func unhex(c byte) (byte, bool) {
@@ -181,36 +214,39 @@ func parseSingle(v, prefix string, set *sigSet) error {
 // it. Extra spaces between entries are tolerated.
 func parseStandard(v string, set *sigSet) error {
 	want := encodedLen(set.enc, set.size)
-	for i := 0; i < len(v); {
-		if v[i] == ' ' {
-			i++
+	for v != "" {
+		if v[0] == ' ' {
+			v = v[1:]
 			continue
 		}
-		// The version is short: scan for its comma byte by byte.
-		j := i
+		// A v1 entry of the right length ends exactly want bytes after
+		// "v1,": check that one byte instead of scanning for the next space.
+		if end := 3 + want; len(v) >= end && v[:3] == "v1," && (len(v) == end || v[end] == ' ') {
+			if err := set.add(v[3:end]); err != nil {
+				return err
+			}
+			v = v[end:]
+			continue
+		}
+		// Any other entry. The version is short: scan for its comma byte
+		// by byte; the entry ends at the next space.
+		j := 0
 		for j < len(v) && v[j] != ',' && v[j] != ' ' {
 			j++
 		}
 		if j == len(v) || v[j] != ',' {
 			return fmt.Errorf("%w: signature entry without version", ErrMalformed)
 		}
-		ver, start := v[i:j], j+1
-		// A v1 entry of the right length ends exactly want bytes later:
-		// check that one byte instead of scanning for the next space.
-		end := start + want
-		if ver != "v1" || end > len(v) || (end < len(v) && v[end] != ' ') {
-			if k := strings.IndexByte(v[start:], ' '); k >= 0 {
-				end = start + k
-			} else {
-				end = len(v)
-			}
+		end := len(v)
+		if k := strings.IndexByte(v[j+1:], ' '); k >= 0 {
+			end = j + 1 + k
 		}
-		if ver == "v1" {
-			if err := set.add(v[start:end]); err != nil {
+		if v[:j] == "v1" {
+			if err := set.add(v[j+1 : end]); err != nil {
 				return err
 			}
 		}
-		i = end
+		v = v[end:]
 	}
 	if set.n == 0 {
 		return fmt.Errorf("%w: no v1 signature", ErrMalformed)
