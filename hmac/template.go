@@ -112,9 +112,14 @@ func compileTemplate(src string) (template, error) {
 // in the template (see template.idStop). hdr names the ID header.
 func (t *template) checkID(hdr, id string) error {
 	if t.hasID && t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0 {
-		return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
+		return t.refuseID(hdr)
 	}
 	return nil
+}
+
+// refuseID is checkID's error, kept out of line so that checkID inlines.
+func (t *template) refuseID(hdr string) error {
+	return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
 }
 
 // sanitize shortens and escapes user text for an error message.
@@ -138,17 +143,8 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 	buf := scratch[:0]
 	for i := range t.parts {
 		p := &t.parts[i]
+		s := p.lit
 		switch p.kind {
-		case partLit:
-			buf = gather(h, scratch, buf, p.lit)
-		case partTS:
-			buf = gather(h, scratch, buf, f.ts)
-		case partID:
-			buf = gather(h, scratch, buf, f.id)
-		case partMethod:
-			buf = gather(h, scratch, buf, f.method)
-		case partURL:
-			buf = gather(h, scratch, buf, f.url)
 		case partBody:
 			if len(buf) > 0 {
 				h.Write(buf)
@@ -157,7 +153,17 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 			if len(body) > 0 {
 				h.Write(body)
 			}
+			continue
+		case partTS:
+			s = f.ts
+		case partID:
+			s = f.id
+		case partMethod:
+			s = f.method
+		case partURL:
+			s = f.url
 		}
+		buf = gather(h, scratch, buf, s)
 	}
 	if len(buf) > 0 {
 		h.Write(buf)

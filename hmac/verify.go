@@ -80,10 +80,15 @@ func (v *Verifier) Authenticate(m *signature.Message, now time.Time) (Result, er
 
 func (v *Verifier) verifyHeaders(h Headers, body []byte, c *rotation.Clock) (Result, error) {
 	if v.scheme.NeedsURL() {
-		return Result{}, fmt.Errorf("%w: scheme %q signs the request URL: use Authenticate with Message.URL", ErrMismatch, v.scheme.name)
+		return Result{}, v.needsURL()
 	}
 	m := signature.Message{Header: h, Body: body}
 	return v.verify(&m, c)
+}
+
+// needsURL is verifyHeaders' error, kept out of line so that it inlines.
+func (v *Verifier) needsURL() error {
+	return fmt.Errorf("%w: scheme %q signs the request URL: use Authenticate with Message.URL", ErrMismatch, v.scheme.name)
 }
 
 func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, error) {

@@ -90,11 +90,11 @@ func parseDigits(s string, max int) (int64, error) {
 	}
 	var n int64
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c < '0' || c > '9' {
+		c := s[i] - '0'
+		if c > 9 {
 			return 0, fmt.Errorf("%w: timestamp is not digits only", ErrMalformed)
 		}
-		n = n*10 + int64(c-'0')
+		n = n*10 + int64(c)
 	}
 	return n, nil
 }
