@@ -163,6 +163,10 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 		case partURL:
 			s = f.url
 		}
+		if len(s) == 1 && len(buf) < cap(buf) {
+			buf = append(buf, s[0]) // a separator: no call to memmove
+			continue
+		}
 		buf = gather(h, scratch, buf, s)
 	}
 	if len(buf) > 0 {

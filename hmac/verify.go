@@ -59,7 +59,8 @@ var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMi
 // ErrMismatch; use [Verifier.Authenticate].
 func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
 	var c rotation.Clock
-	return v.verifyHeaders(h, body, &c)
+	m := signature.Message{Header: h, Body: body}
+	return v.verify(&m, &c)
 }
 
 // VerifyAt is [Verifier.Verify] with an explicit time deciding which
@@ -67,7 +68,8 @@ func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
 // injected clocks and tests.
 func (v *Verifier) VerifyAt(h Headers, body []byte, now time.Time) (Result, error) {
 	c := rotation.At(now)
-	return v.verifyHeaders(h, body, &c)
+	m := signature.Message{Header: h, Body: body}
+	return v.verify(&m, &c)
 }
 
 // Authenticate is the [signature.Authenticator] entry point: Verify for a
@@ -78,23 +80,20 @@ func (v *Verifier) Authenticate(m *signature.Message, now time.Time) (Result, er
 	return v.verify(m, &c)
 }
 
-func (v *Verifier) verifyHeaders(h Headers, body []byte, c *rotation.Clock) (Result, error) {
-	if v.scheme.NeedsURL() {
-		return Result{}, v.needsURL()
-	}
-	m := signature.Message{Header: h, Body: body}
-	return v.verify(&m, c)
-}
-
-// needsURL is verifyHeaders' error, kept out of line so that it inlines.
-func (v *Verifier) needsURL() error {
-	return fmt.Errorf("%w: scheme %q signs the request URL: use Authenticate with Message.URL", ErrMismatch, v.scheme.name)
+// noURL is the error for a URL-covering scheme given no URL (Verify, or
+// Authenticate with an empty Message.URL): a configuration error that
+// fails closed.
+func (v *Verifier) noURL() error {
+	return fmt.Errorf("%w: scheme %q signs the request URL but Message.URL is empty (Verify cannot check it: use Authenticate with Message.URL)", ErrMismatch, v.scheme.name)
 }
 
 func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, error) {
 	s := &v.scheme
 	if s.format == fmtNone || v.keys == nil {
 		return Result{}, errNotConfigured
+	}
+	if s.signsURL() && m.URL == "" {
+		return Result{}, v.noURL()
 	}
 	h, body := m.Header, m.Body
 	sigHeader, err := header(h, s.sigHeader)
@@ -118,10 +117,7 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		}
 		res.ID, f.id = id, id
 	}
-	if s.NeedsURL() {
-		if m.URL == "" {
-			return Result{}, fmt.Errorf("%w: scheme %q signs the request URL but Message.URL is empty", ErrMismatch, s.name)
-		}
+	if s.signsURL() {
 		f.method, f.url = m.Method, m.URL
 		if s.urlDecode {
 			f.url = hubspotDecodeURL(f.url)
