@@ -3,6 +3,7 @@ package hmac
 import (
 	"crypto/sha256"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -96,21 +97,27 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		return Result{}, v.noURL()
 	}
 	h, body := m.Header, m.Body
-	sigHeader, err := header(h, s.sigHeader)
-	if err != nil {
-		return Result{}, err
+	hh, _ := h.(http.Header) // nil for other Headers: single then fails
+	var err error
+	sigHeader, ok := single(hh, s.sigHeader)
+	if !ok {
+		if sigHeader, err = header(h, s.sigHeader); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{Scheme: s.name}
 	var f fields
 	if s.idHeader != "" {
-		var id string
-		if s.tmpl.hasID {
-			id, err = signature.HeaderValue(h, s.idHeader)
-		} else {
-			id, err = signature.OptionalHeaderValue(h, s.idHeader)
-		}
-		if err != nil {
-			return Result{}, err
+		id, ok := single(hh, s.idHeader)
+		if !ok {
+			if s.tmpl.hasID {
+				id, err = signature.HeaderValue(h, s.idHeader)
+			} else {
+				id, err = signature.OptionalHeaderValue(h, s.idHeader)
+			}
+			if err != nil {
+				return Result{}, err
+			}
 		}
 		if err := s.tmpl.checkID(s.idHeader, id); err != nil {
 			return Result{}, err
@@ -148,8 +155,10 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		return Result{}, err
 	}
 	if s.tsHeader != "" {
-		if f.ts, err = header(h, s.tsHeader); err != nil {
-			return Result{}, err
+		if f.ts, ok = single(hh, s.tsHeader); !ok {
+			if f.ts, err = header(h, s.tsHeader); err != nil {
+				return Result{}, err
+			}
 		}
 	}
 	if s.tmpl.hasTS {

@@ -36,31 +36,13 @@ const MaxHeaderLen = 8 << 10
 // value is an [ErrMissingHeader], one over [MaxHeaderLen] bytes an
 // [ErrMalformed]. It allocates only on error.
 func HeaderValue(h Headers, key string) (string, error) {
-	if v, ok := single(h, key); ok {
-		return v, nil
-	}
 	return headerValue(h, key, true)
 }
 
 // OptionalHeaderValue is [HeaderValue] for a header that may be absent:
 // an absent or empty header is "" and no error (and no allocation).
 func OptionalHeaderValue(h Headers, key string) (string, error) {
-	if v, ok := single(h, key); ok {
-		return v, nil
-	}
 	return headerValue(h, key, false)
-}
-
-// single is the common case, inlined into the callers: an http.Header with
-// exactly one line of key, neither empty nor over MaxHeaderLen. Everything
-// else (absent, repeated, too long, other Headers types) takes headerValue.
-func single(h Headers, key string) (string, bool) {
-	if hh, ok := h.(http.Header); ok {
-		if vs := hh[key]; len(vs) == 1 && vs[0] != "" && len(vs[0]) <= MaxHeaderLen {
-			return vs[0], true
-		}
-	}
-	return "", false
 }
 
 func headerValue(h Headers, key string, required bool) (string, error) {
