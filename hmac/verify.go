@@ -59,9 +59,7 @@ var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMi
 // checked from headers and body alone: Verify refuses them with
 // ErrMismatch; use [Verifier.Authenticate].
 func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
-	var c rotation.Clock
-	m := signature.Message{Header: h, Body: body}
-	return v.verify(&m, &c)
+	return v.verify(&signature.Message{Header: h, Body: body}, &rotation.Clock{})
 }
 
 // VerifyAt is [Verifier.Verify] with an explicit time deciding which
