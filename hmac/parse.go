@@ -22,25 +22,32 @@ const maxSigs = 8
 type sigSet struct {
 	n    int      // candidates
 	size int      // MAC length in bytes
+	want int      // encoded length of a candidate
 	enc  Encoding // wire encoding of every candidate
 	raw  [maxSigs]string
 }
 
-func (s *sigSet) add(v string) error {
-	if s.n == maxSigs || len(v) != encodedLen(s.enc, s.size) {
-		return s.refuse(v)
+func (s *sigSet) init(size int, enc Encoding) {
+	s.size, s.want, s.enc = size, encodedLen(enc, size), enc
+}
+
+// add appends candidate v; false (see refuse) when it has the wrong length
+// or the header carries too many.
+func (s *sigSet) add(v string) bool {
+	if uint(s.n) >= maxSigs || len(v) != s.want {
+		return false
 	}
 	s.raw[s.n] = v
 	s.n++
-	return nil
+	return true
 }
 
-// refuse is add's error, kept out of line.
+// refuse is the error for a candidate add refused.
 func (s *sigSet) refuse(v string) error {
-	if s.n == maxSigs {
+	if s.n >= maxSigs {
 		return fmt.Errorf("%w: more than %d signatures", ErrMalformed, maxSigs)
 	}
-	return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), s.enc, encodedLen(s.enc, s.size))
+	return fmt.Errorf("%w: signature is %d %s characters, want %d", ErrMalformed, len(v), s.enc, s.want)
 }
 
 // match reports whether sum equals a candidate. Each comparison runs in
@@ -85,7 +92,10 @@ func parseSingle(v, prefix string, set *sigSet) error {
 	if !strings.HasPrefix(v, prefix) {
 		return fmt.Errorf("%w: signature does not start with %q", ErrMalformed, prefix)
 	}
-	return set.add(v[len(prefix):])
+	if v = v[len(prefix):]; !set.add(v) {
+		return set.refuse(v)
+	}
+	return nil
 }
 
 // parseStandard reads the Standard Webhooks list: space-separated
@@ -94,7 +104,7 @@ func parseSingle(v, prefix string, set *sigSet) error {
 // exact encoded length here and canonical base64 when sigSet.match decodes
 // it. Extra spaces between entries are tolerated.
 func parseStandard(v string, set *sigSet) error {
-	want := encodedLen(set.enc, set.size)
+	want := set.want
 	for v != "" {
 		if v[0] == ' ' {
 			v = v[1:]
@@ -103,8 +113,8 @@ func parseStandard(v string, set *sigSet) error {
 		// A v1 entry of the right length ends exactly want bytes after
 		// "v1,": check that one byte instead of scanning for the next space.
 		if end := 3 + want; len(v) >= end && v[:3] == "v1," && (len(v) == end || v[end] == ' ') {
-			if err := set.add(v[3:end]); err != nil {
-				return err
+			if !set.add(v[3:end]) {
+				return set.refuse(v[3:end])
 			}
 			v = v[end:]
 			continue
@@ -123,8 +133,8 @@ func parseStandard(v string, set *sigSet) error {
 			end = j + 1 + k
 		}
 		if v[:j] == "v1" {
-			if err := set.add(v[j+1 : end]); err != nil {
-				return err
+			if !set.add(v[j+1 : end]) {
+				return set.refuse(v[j+1 : end])
 			}
 		}
 		v = v[end:]
@@ -158,8 +168,8 @@ func parsePairs(v string, sep byte, tsKey, sigKey string, set *sigSet) (ts strin
 		key, val := item[:eq], item[eq+1:]
 		switch key {
 		case sigKey:
-			if err := set.add(val); err != nil {
-				return "", err
+			if !set.add(val) {
+				return "", set.refuse(val)
 			}
 		case tsKey:
 			if tsKey == "" {

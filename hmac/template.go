@@ -111,13 +111,19 @@ func compileTemplate(src string) (template, error) {
 // checkID refuses a signed ID that contains the separator following {id}
 // in the template (see template.idStop). hdr names the ID header.
 func (t *template) checkID(hdr, id string) error {
-	if t.hasID && t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0 {
+	if t.splitsID(id) {
 		return t.refuseID(hdr)
 	}
 	return nil
 }
 
-// refuseID is checkID's error, kept out of line so that checkID inlines.
+// splitsID reports whether checkID refuses id (idStop is set only when
+// the template has {id}).
+func (t *template) splitsID(id string) bool {
+	return t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0
+}
+
+// refuseID is checkID's error.
 func (t *template) refuseID(hdr string) error {
 	return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
 }

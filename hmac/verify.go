@@ -117,8 +117,8 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 				return Result{}, err
 			}
 		}
-		if err := s.tmpl.checkID(s.idHeader, id); err != nil {
-			return Result{}, err
+		if s.tmpl.splitsID(id) {
+			return Result{}, s.tmpl.refuseID(s.idHeader)
 		}
 		res.ID, f.id = id, id
 	}
@@ -133,8 +133,7 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 	// candidate MACs (and, for Stripe and Paddle, the timestamp).
 	var set sigSet
 	var token [sha256.Size]byte
-	set.size = hashSize[s.hash]
-	set.enc = s.enc
+	set.init(hashSize[s.hash], s.enc)
 	switch s.format {
 	case fmtToken:
 		token = sha256.Sum256([]byte(sigHeader))
