@@ -67,8 +67,7 @@ func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
 // injected clocks and tests.
 func (v *Verifier) VerifyAt(h Headers, body []byte, now time.Time) (Result, error) {
 	c := rotation.At(now)
-	m := signature.Message{Header: h, Body: body}
-	return v.verify(&m, &c)
+	return v.verify(&signature.Message{Header: h, Body: body}, &c)
 }
 
 // Authenticate is the [signature.Authenticator] entry point: Verify for a
