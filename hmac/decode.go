@@ -5,17 +5,22 @@ import (
 	"fmt"
 )
 
-// b64 maps a standard base64 character to its 6-bit value and every other
-// byte to 0xff. One 256-byte table (four cache lines) keeps the decoder's
-// footprint small. Indexing it by a candidate's characters leaks nothing:
-// they are the sender's, not the secret's.
-var b64 = func() (t [256]byte) {
-	for i := range t {
-		t[i] = 0xff
+// b64 maps a standard base64 character, for each of the four positions of
+// a quantum, to its 6-bit value already shifted into place; 0xff000000
+// marks every other byte, so one OR over a quantum carries the mark.
+// Indexing it by a candidate's characters leaks nothing: they are the
+// sender's, not the secret's.
+var b64 = func() (t [4][256]uint32) {
+	for j := range t {
+		for i := range t[j] {
+			t[j][i] = 0xff000000
+		}
 	}
 	const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
 	for i := 0; i < len(alphabet); i++ {
-		t[alphabet[i]] = byte(i)
+		for j := range t {
+			t[j][alphabet[i]] = uint32(i) << (18 - 6*j)
+		}
 	}
 	return t
 }()
@@ -23,47 +28,44 @@ var b64 = func() (t [256]byte) {
 // decodeBase64 decodes v, exactly base64.StdEncoding.EncodedLen(len(dst))
 // characters, into dst. It accepts only the canonical spelling: the
 // standard alphabet, the padding that length requires and zero unused bits.
-// Eight characters at a time, then four, then the padded tail.
+// Two quanta at a time, then one, then the padded tail.
 func decodeBase64(dst []byte, v string) bool {
 	if len(v) != 4*((len(dst)+2)/3) {
 		return false
 	}
-	var bad byte
+	var bad uint32
 	for len(dst) >= 6 && len(v) >= 8 {
-		a, b, c, d := b64[v[0]], b64[v[1]], b64[v[2]], b64[v[3]]
-		e, f, g, h := b64[v[4]], b64[v[5]], b64[v[6]], b64[v[7]]
-		bad |= a | b | c | d | e | f | g | h
-		x := uint64(a)<<42 | uint64(b)<<36 | uint64(c)<<30 | uint64(d)<<24 |
-			uint64(e)<<18 | uint64(f)<<12 | uint64(g)<<6 | uint64(h)
+		x := b64[0][v[0]] | b64[1][v[1]] | b64[2][v[2]] | b64[3][v[3]]
+		y := b64[0][v[4]] | b64[1][v[5]] | b64[2][v[6]] | b64[3][v[7]]
+		bad |= x | y
 		_ = dst[5]
-		dst[0], dst[1], dst[2] = byte(x>>40), byte(x>>32), byte(x>>24)
-		dst[3], dst[4], dst[5] = byte(x>>16), byte(x>>8), byte(x)
+		dst[0], dst[1], dst[2] = byte(x>>16), byte(x>>8), byte(x)
+		dst[3], dst[4], dst[5] = byte(y>>16), byte(y>>8), byte(y)
 		v, dst = v[8:], dst[6:]
 	}
 	for len(dst) >= 3 && len(v) >= 4 {
-		a, b, c, d := b64[v[0]], b64[v[1]], b64[v[2]], b64[v[3]]
-		bad |= a | b | c | d
-		x := uint32(a)<<18 | uint32(b)<<12 | uint32(c)<<6 | uint32(d)
+		x := b64[0][v[0]] | b64[1][v[1]] | b64[2][v[2]] | b64[3][v[3]]
+		bad |= x
 		dst[0], dst[1], dst[2] = byte(x>>16), byte(x>>8), byte(x)
 		v, dst = v[4:], dst[3:]
 	}
 	switch {
-	case len(dst) == 1 && len(v) == 4: // "xx=="
-		a, b := b64[v[0]], b64[v[1]]
-		bad |= a | b
-		if b&0x0f != 0 || v[2] != '=' || v[3] != '=' {
+	case len(dst) == 1 && len(v) == 4: // "xx==": the second character's low four bits are unused
+		x := b64[0][v[0]] | b64[1][v[1]]
+		bad |= x | (x&0xffff)<<16
+		if v[2] != '=' || v[3] != '=' {
 			return false
 		}
-		dst[0] = a<<2 | b>>4
-	case len(dst) == 2 && len(v) == 4: // "xxx="
-		a, b, c := b64[v[0]], b64[v[1]], b64[v[2]]
-		bad |= a | b | c
-		if c&0x03 != 0 || v[3] != '=' {
+		dst[0] = byte(x >> 16)
+	case len(dst) == 2 && len(v) == 4: // "xxx=": the third character's low two bits are unused
+		x := b64[0][v[0]] | b64[1][v[1]] | b64[2][v[2]]
+		bad |= x | (x&0xff)<<24
+		if v[3] != '=' {
 			return false
 		}
-		dst[0], dst[1] = a<<2|b>>4, b<<4|c>>2
+		dst[0], dst[1] = byte(x>>16), byte(x>>8)
 	}
-	return bad&0xc0 == 0
+	return bad&0xff000000 == 0
 }
 
 func encodedLen(enc Encoding, size int) int {
