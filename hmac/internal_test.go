@@ -32,6 +32,20 @@ func TestParseTimestamp(t *testing.T) {
 		{"1000000000000", UnixSeconds, time.Time{}, false}, // 13 digits
 		{"99999999999999999999999", UnixSeconds, time.Time{}, false},
 		{"１２３", UnixSeconds, time.Time{}, false}, // full-width digits
+		{"12345678", UnixSeconds, time.Unix(12345678, 0), true},
+		{"1234567", UnixSeconds, time.Unix(1234567, 0), true},
+		{"98765432109", UnixSeconds, time.Unix(98765432109, 0), true},
+		// A non-digit in each of the first eight positions, at the edges
+		// of the digit range, and bytes with a digit's low nibble.
+		{"/614265330", UnixSeconds, time.Time{}, false},
+		{"1:14265330", UnixSeconds, time.Time{}, false},
+		{"16\x3f4265330", UnixSeconds, time.Time{}, false},
+		{"161\xb965330", UnixSeconds, time.Time{}, false},
+		{"1614\x005330", UnixSeconds, time.Time{}, false},
+		{"16142 5330", UnixSeconds, time.Time{}, false},
+		{"161426\xff330", UnixSeconds, time.Time{}, false},
+		{"1614265A30", UnixSeconds, time.Time{}, false},
+		{"16142653:0", UnixSeconds, time.Time{}, false},
 		{"1614265330123", UnixMilliseconds, time.UnixMilli(1614265330123), true},
 		{"999999999999999", UnixMilliseconds, time.UnixMilli(999999999999999), true},
 		{"1000000000000000", UnixMilliseconds, time.Time{}, false}, // 16 digits

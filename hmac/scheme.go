@@ -153,7 +153,10 @@ func (s Scheme) SignsTimestamp() bool { return s.tmpl.hasTS }
 // templates with {url} or {method}. Such a scheme is verified with
 // [Verifier.Authenticate] and a [signature.Message] carrying the URL the
 // sender signed; [Verifier.Verify] refuses it.
-func (s Scheme) NeedsURL() bool { return s.tmpl.hasURL || s.format == fmtTwilio }
+func (s Scheme) NeedsURL() bool { return s.signsURL() }
+
+// signsURL is NeedsURL without copying the Scheme.
+func (s *Scheme) signsURL() bool { return s.tmpl.hasURL || s.format == fmtTwilio }
 
 // Info describes the scheme for the Guard and the CLI.
 func (s Scheme) Info() signature.Info {

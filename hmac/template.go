@@ -111,10 +111,21 @@ func compileTemplate(src string) (template, error) {
 // checkID refuses a signed ID that contains the separator following {id}
 // in the template (see template.idStop). hdr names the ID header.
 func (t *template) checkID(hdr, id string) error {
-	if t.hasID && t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0 {
-		return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
+	if t.splitsID(id) {
+		return t.refuseID(hdr)
 	}
 	return nil
+}
+
+// splitsID reports whether checkID refuses id (idStop is set only when
+// the template has {id}).
+func (t *template) splitsID(id string) bool {
+	return t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0
+}
+
+// refuseID is checkID's error.
+func (t *template) refuseID(hdr string) error {
+	return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
 }
 
 // sanitize shortens and escapes user text for an error message.
@@ -138,17 +149,8 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 	buf := scratch[:0]
 	for i := range t.parts {
 		p := &t.parts[i]
+		s := p.lit
 		switch p.kind {
-		case partLit:
-			buf = gather(h, scratch, buf, p.lit)
-		case partTS:
-			buf = gather(h, scratch, buf, f.ts)
-		case partID:
-			buf = gather(h, scratch, buf, f.id)
-		case partMethod:
-			buf = gather(h, scratch, buf, f.method)
-		case partURL:
-			buf = gather(h, scratch, buf, f.url)
 		case partBody:
 			if len(buf) > 0 {
 				h.Write(buf)
@@ -157,7 +159,21 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 			if len(body) > 0 {
 				h.Write(body)
 			}
+			continue
+		case partTS:
+			s = f.ts
+		case partID:
+			s = f.id
+		case partMethod:
+			s = f.method
+		case partURL:
+			s = f.url
 		}
+		if len(s) == 1 && len(buf) < cap(buf) {
+			buf = append(buf, s[0]) // a separator: no call to memmove
+			continue
+		}
+		buf = gather(h, scratch, buf, s)
 	}
 	if len(buf) > 0 {
 		h.Write(buf)

@@ -3,6 +3,7 @@ package hmac
 import (
 	"crypto/sha256"
 	"fmt"
+	"net/http"
 	"sync"
 	"time"
 
@@ -58,8 +59,7 @@ var errNotConfigured = fmt.Errorf("%w: verifier has no scheme or keyring", ErrMi
 // checked from headers and body alone: Verify refuses them with
 // ErrMismatch; use [Verifier.Authenticate].
 func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
-	var c rotation.Clock
-	return v.verifyHeaders(h, body, &c)
+	return v.verify(&signature.Message{Header: h, Body: body}, &rotation.Clock{})
 }
 
 // VerifyAt is [Verifier.Verify] with an explicit time deciding which
@@ -67,7 +67,7 @@ func (v *Verifier) Verify(h Headers, body []byte) (Result, error) {
 // injected clocks and tests.
 func (v *Verifier) VerifyAt(h Headers, body []byte, now time.Time) (Result, error) {
 	c := rotation.At(now)
-	return v.verifyHeaders(h, body, &c)
+	return v.verify(&signature.Message{Header: h, Body: body}, &c)
 }
 
 // Authenticate is the [signature.Authenticator] entry point: Verify for a
@@ -78,12 +78,11 @@ func (v *Verifier) Authenticate(m *signature.Message, now time.Time) (Result, er
 	return v.verify(m, &c)
 }
 
-func (v *Verifier) verifyHeaders(h Headers, body []byte, c *rotation.Clock) (Result, error) {
-	if v.scheme.NeedsURL() {
-		return Result{}, fmt.Errorf("%w: scheme %q signs the request URL: use Authenticate with Message.URL", ErrMismatch, v.scheme.name)
-	}
-	m := signature.Message{Header: h, Body: body}
-	return v.verify(&m, c)
+// noURL is the error for a URL-covering scheme given no URL (Verify, or
+// Authenticate with an empty Message.URL): a configuration error that
+// fails closed.
+func (v *Verifier) noURL() error {
+	return fmt.Errorf("%w: scheme %q signs the request URL but Message.URL is empty (Verify cannot check it: use Authenticate with Message.URL)", ErrMismatch, v.scheme.name)
 }
 
 func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, error) {
@@ -91,32 +90,38 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 	if s.format == fmtNone || v.keys == nil {
 		return Result{}, errNotConfigured
 	}
+	if s.signsURL() && m.URL == "" {
+		return Result{}, v.noURL()
+	}
 	h, body := m.Header, m.Body
-	sigHeader, err := header(h, s.sigHeader)
-	if err != nil {
-		return Result{}, err
+	hh, _ := h.(http.Header) // nil for other Headers: single then fails
+	var err error
+	sigHeader, ok := single(hh, s.sigHeader)
+	if !ok {
+		if sigHeader, err = header(h, s.sigHeader); err != nil {
+			return Result{}, err
+		}
 	}
 	res := Result{Scheme: s.name}
 	var f fields
 	if s.idHeader != "" {
-		var id string
-		if s.tmpl.hasID {
-			id, err = signature.HeaderValue(h, s.idHeader)
-		} else {
-			id, err = signature.OptionalHeaderValue(h, s.idHeader)
+		id, ok := single(hh, s.idHeader)
+		if !ok {
+			if s.tmpl.hasID {
+				id, err = signature.HeaderValue(h, s.idHeader)
+			} else {
+				id, err = signature.OptionalHeaderValue(h, s.idHeader)
+			}
+			if err != nil {
+				return Result{}, err
+			}
 		}
-		if err != nil {
-			return Result{}, err
-		}
-		if err := s.tmpl.checkID(s.idHeader, id); err != nil {
-			return Result{}, err
+		if s.tmpl.splitsID(id) {
+			return Result{}, s.tmpl.refuseID(s.idHeader)
 		}
 		res.ID, f.id = id, id
 	}
-	if s.NeedsURL() {
-		if m.URL == "" {
-			return Result{}, fmt.Errorf("%w: scheme %q signs the request URL but Message.URL is empty", ErrMismatch, s.name)
-		}
+	if s.signsURL() {
 		f.method, f.url = m.Method, m.URL
 		if s.urlDecode {
 			f.url = hubspotDecodeURL(f.url)
@@ -127,8 +132,7 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 	// candidate MACs (and, for Stripe and Paddle, the timestamp).
 	var set sigSet
 	var token [sha256.Size]byte
-	set.size = hashSize[s.hash]
-	set.enc = s.enc
+	set.init(hashSize[s.hash], s.enc)
 	switch s.format {
 	case fmtToken:
 		token = sha256.Sum256([]byte(sigHeader))
@@ -147,8 +151,10 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		return Result{}, err
 	}
 	if s.tsHeader != "" {
-		if f.ts, err = header(h, s.tsHeader); err != nil {
-			return Result{}, err
+		if f.ts, ok = single(hh, s.tsHeader); !ok {
+			if f.ts, err = header(h, s.tsHeader); err != nil {
+				return Result{}, err
+			}
 		}
 	}
 	if s.tmpl.hasTS {

@@ -47,11 +47,11 @@ func (k *Key[T]) ValidAt(now time.Time) bool {
 // Usable reports whether k may be used at the time c stands for, reading
 // the clock through c only when k has bounds.
 func (k *Key[T]) Usable(c *Clock) bool {
-	if !k.timed {
-		return true
-	}
-	return k.ValidAt(c.Now())
+	return !k.timed || k.validNow(c)
 }
+
+// validNow is Usable's bounded case, out of line so that Usable inlines.
+func (k *Key[T]) validNow(c *Clock) bool { return k.ValidAt(c.Now()) }
 
 // Clock is the current time read at most once, lazily. The zero Clock
 // reads time.Now when first needed; [At] fixes the time.

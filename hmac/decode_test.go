@@ -1,0 +1,84 @@
+package hmac
+
+import (
+	"bytes"
+	"encoding/hex"
+	"strings"
+	"testing"
+)
+
+func TestDecodeHex(t *testing.T) {
+	mac := bytes.Repeat([]byte{0x0f, 0xa5, 0x5a, 0xf0}, 8)
+	lower := hex.EncodeToString(mac)
+	tests := []struct {
+		name string
+		in   string
+		ok   bool
+	}{
+		{"lower case", lower, true},
+		{"upper case", strings.ToUpper(lower), true},
+		{"mixed case", strings.ToUpper(lower[:10]) + lower[10:], true},
+		{"non-digit", lower[:63] + "g", false},
+		{"space", " " + lower[1:], false},
+		{"high byte", lower[:62] + "\xc3\xa9", false},
+		{"one digit short", lower[:63], false},
+		{"one digit long", lower + "0", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			dst := make([]byte, len(mac))
+			if got := decodeHex(dst, tt.in); got != tt.ok {
+				t.Fatalf("decodeHex = %v, want %v", got, tt.ok)
+			}
+			if tt.ok && !bytes.Equal(dst, mac) {
+				t.Fatalf("decoded %x, want %x", dst, mac)
+			}
+		})
+	}
+}
+
+// FuzzDecodeHex checks the table decoder against encoding/hex.
+func FuzzDecodeHex(f *testing.F) {
+	f.Add("0fa55af0")
+	f.Add("0FA55AF0")
+	f.Add("0fa55afg")
+	f.Add("0fa55af")
+	f.Fuzz(func(t *testing.T, v string) {
+		dst := make([]byte, len(v)/2)
+		got := decodeHex(dst, v)
+		want, err := hex.DecodeString(v)
+		if got != (err == nil) {
+			t.Fatalf("decodeHex(%q) = %v, encoding/hex error %v", v, got, err)
+		}
+		if got && !bytes.Equal(dst, want) {
+			t.Fatalf("decodeHex(%q) = %x, encoding/hex %x", v, dst, want)
+		}
+	})
+}
+
+func TestEqualMAC(t *testing.T) {
+	for _, size := range []int{20, 32, 64} {
+		a := make([]byte, size)
+		for i := range a {
+			a[i] = byte(i*7 + 1)
+		}
+		if !equalMAC(a, bytes.Clone(a)) {
+			t.Fatalf("size %d: equal MACs compare unequal", size)
+		}
+		for i := range a {
+			for _, bit := range []byte{0x01, 0x80} {
+				b := bytes.Clone(a)
+				b[i] ^= bit
+				if equalMAC(a, b) || equalMAC(b, a) {
+					t.Fatalf("size %d: MACs differing in byte %d (bit %#x) compare equal", size, i, bit)
+				}
+			}
+		}
+		if equalMAC(a, a[:size-1]) || equalMAC(a[:size-1], a) {
+			t.Fatalf("size %d: MACs of different lengths compare equal", size)
+		}
+	}
+	if !equalMAC(nil, []byte{}) {
+		t.Fatal("two empty MACs compare unequal")
+	}
+}
