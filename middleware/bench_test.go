@@ -300,9 +300,8 @@ func BenchmarkGuardVsFloor(b *testing.B) {
 
 // TestGuardAllocs bounds the allocations of one accepted delivery from a
 // changing client address, with an allow list, a rate limiter and a full
-// memory replay store: the per-delivery state, the body and the replay key
-// (the rate-limit key of a directly connected IPv4 client is its address
-// text). More means something started to allocate per request.
+// memory replay store: the per-delivery state, the body, the replay key and
+// the rate-limit key. More means something started to allocate per request.
 func TestGuardAllocs(t *testing.T) {
 	if raceEnabled {
 		t.Skip("the race detector changes allocation counts; make test runs a pass without it")
@@ -323,8 +322,8 @@ func TestGuardAllocs(t *testing.T) {
 		i++
 	})
 	t.Logf("allocs per accepted delivery: %.1f", allocs)
-	if allocs > 3 {
-		t.Errorf("%.1f allocs per delivery, want at most 3", allocs)
+	if allocs > 4 {
+		t.Errorf("%.1f allocs per delivery, want at most 4", allocs)
 	}
 }
 

@@ -134,7 +134,7 @@ func (g *Guard) takeToken(v *Verdict) error {
 	case g.cfg.RateKey != nil:
 		key = g.cfg.RateKey(v.Event.ClientIP, v.msg.Header)
 	case v.Event.ClientIP.IsValid():
-		key = clientKey(v.Event.ClientIP, v.remoteAddr)
+		key = ratelimit.IPKey(v.Event.ClientIP, 0, 64)
 	default:
 		return fmt.Errorf("%w: no client address to rate-limit by", ipallow.ErrNotAllowed)
 	}
@@ -149,22 +149,6 @@ func (g *Guard) takeToken(v *Verdict) error {
 		return ratelimit.ErrLimited
 	}
 	return g.storeFailed(v, "limiter", err)
-}
-
-// clientKey is the default rate-limit key, ratelimit.IPKey(ip, 0, 64). When
-// the peer is the client and its address text already is that key (an IPv4
-// peer reached directly), the text is used as it is, which saves the
-// delivery an allocation.
-func clientKey(ip netip.Addr, remoteAddr string) string {
-	if ip.Is4() {
-		if i := strings.LastIndexByte(remoteAddr, ':'); i > 0 {
-			var buf [len("255.255.255.255")]byte
-			if host := remoteAddr[:i]; string(ip.AppendTo(buf[:0])) == host {
-				return host
-			}
-		}
-	}
-	return ratelimit.IPKey(ip, 0, 64)
 }
 
 // claim claims the event's keys in the replay store: all of them, or none.
