@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -168,35 +169,22 @@ func (s *Server) NewDatabase(ctx context.Context) (string, error) {
 
 // CreateDatabase creates database name on the server at adminURL (which
 // names an existing database) with createdb, and returns the new
-// database's URL. name is a plain identifier: letters, digits and '_'.
+// database's URL.
 func CreateDatabase(ctx context.Context, adminURL, name string) (string, error) {
-	if !plainIdentifier(name) {
-		return "", fmt.Errorf("pgtest: database name %q is not a plain identifier", name)
+	u, err := url.Parse(adminURL)
+	if err != nil {
+		return "", err
 	}
 	bin, err := BinDir()
 	if err != nil {
 		return "", err
 	}
-	c := exec.CommandContext(ctx, filepath.Join(bin, "createdb"), "--maintenance-db="+adminURL, name)
+	c := exec.CommandContext(ctx, filepath.Join(bin, "createdb"), "--maintenance-db="+adminURL, "--", name)
 	if out, err := c.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("createdb %s: %w: %s", name, err, strings.TrimSpace(string(out)))
 	}
-	base, _, _ := strings.Cut(adminURL, "?")
-	query := adminURL[len(base):]
-	i := strings.LastIndexByte(base, '/')
-	if i < len("postgres://") {
-		return "", fmt.Errorf("pgtest: admin URL %q names no database", adminURL)
-	}
-	return base[:i+1] + name + query, nil
-}
-
-func plainIdentifier(s string) bool {
-	for _, c := range s {
-		if !(c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z') {
-			return false
-		}
-	}
-	return s != ""
+	u.Path = "/" + name
+	return u.String(), nil
 }
 
 func freePort() (int, error) {
