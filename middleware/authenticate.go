@@ -85,11 +85,22 @@ func (g *Guard) verifySignature(v *Verdict) error {
 		}
 		return err
 	}
-	eventID := g.cfg.EventID
-	if eventID == nil {
-		eventID = defaultEventID(v.signsID)
+	// The signed content's ID, claimed too when the scheme does not sign
+	// its event ID (see EventIDFunc); hashed once.
+	var cid string
+	if !v.signsID {
+		cid, _ = ContentEventID(res, h, v.msg.Body)
 	}
-	id, err := eventID(res, h, v.msg.Body)
+	var id string
+	if g.cfg.EventID == nil && !v.signsID && res.ID == "" {
+		id = cid // what the default, idOrContent, answers
+	} else {
+		eventID := g.cfg.EventID
+		if eventID == nil {
+			eventID = defaultEventID(v.signsID)
+		}
+		id, err = eventID(res, h, v.msg.Body)
+	}
 	switch {
 	case err != nil && ReasonFor(err) != ReasonMalformed:
 		return fmt.Errorf("%w: event ID: %w", errMalformed, err)
@@ -104,10 +115,8 @@ func (g *Guard) verifySignature(v *Verdict) error {
 		ev.Scheme = res.Scheme
 	}
 	v.keys[0] = ev.Key
-	if !v.signsID {
-		if cid, _ := ContentEventID(res, h, v.msg.Body); cid != id {
-			v.keys[1] = replay.Key(v.ns, cid)
-		}
+	if cid != "" && cid != id {
+		v.keys[1] = replay.Key(v.ns, cid)
 	}
 	v.verified = true
 	return nil
