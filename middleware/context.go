@@ -19,11 +19,11 @@ func (c *guardContext) Value(key any) any {
 	switch key {
 	case eventKey:
 		if c.ev != nil {
-			return *c.ev
+			return c.ev // EventFrom returns a copy
 		}
 	case denialKey:
 		if c.den != nil {
-			return *c.den
+			return c.den // DenialFrom returns a copy
 		}
 	}
 	return c.Context.Value(key)

@@ -30,8 +30,10 @@ var (
 // handler behind Guard.Handler, and in a deny handler when the refusal came
 // after the signature verified (a duplicate in flight, a store failure).
 func EventFrom(ctx context.Context) (Event, bool) {
-	ev, ok := ctx.Value(eventKey).(Event)
-	return ev, ok
+	if ev, ok := ctx.Value(eventKey).(*Event); ok {
+		return *ev, true
+	}
+	return Event{}, false
 }
 
 // Denial describes a refusal; the deny handler reads it with DenialFrom.
@@ -44,8 +46,10 @@ type Denial struct {
 // DenialFrom returns the refusal a deny handler is answering. ok is false
 // outside a deny handler.
 func DenialFrom(ctx context.Context) (Denial, bool) {
-	d, ok := ctx.Value(denialKey).(Denial)
-	return d, ok
+	if d, ok := ctx.Value(denialKey).(*Denial); ok {
+		return *d, true
+	}
+	return Denial{}, false
 }
 
 // Outcome is what became of an accepted delivery after its handler ran.
