@@ -1,9 +1,6 @@
 package hmac
 
-import (
-	"encoding/binary"
-	"fmt"
-)
+import "fmt"
 
 // b64 maps a standard base64 character, for each of the four positions of
 // a quantum, to its 6-bit value already shifted into place; 0xff000000
@@ -126,23 +123,4 @@ func decodeHex(dst []byte, v string) bool {
 		dst[i] = hi<<4 | lo
 	}
 	return bad&0xf0 == 0
-}
-
-// equalMAC reports whether a and b are equal in time that depends only on
-// their lengths. It is subtle.ConstantTimeCompare (what hmac.Equal calls)
-// eight bytes at a time: the OR of the differences, and no branch on a
-// byte of either.
-func equalMAC(a, b []byte) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	var acc uint64
-	for len(a) >= 8 && len(b) >= 8 {
-		acc |= binary.LittleEndian.Uint64(a) ^ binary.LittleEndian.Uint64(b)
-		a, b = a[8:], b[8:]
-	}
-	for i := 0; i < len(a) && i < len(b); i++ {
-		acc |= uint64(a[i] ^ b[i])
-	}
-	return acc == 0
 }

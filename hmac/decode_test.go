@@ -55,30 +55,3 @@ func FuzzDecodeHex(f *testing.F) {
 		}
 	})
 }
-
-func TestEqualMAC(t *testing.T) {
-	for _, size := range []int{20, 32, 64} {
-		a := make([]byte, size)
-		for i := range a {
-			a[i] = byte(i*7 + 1)
-		}
-		if !equalMAC(a, bytes.Clone(a)) {
-			t.Fatalf("size %d: equal MACs compare unequal", size)
-		}
-		for i := range a {
-			for _, bit := range []byte{0x01, 0x80} {
-				b := bytes.Clone(a)
-				b[i] ^= bit
-				if equalMAC(a, b) || equalMAC(b, a) {
-					t.Fatalf("size %d: MACs differing in byte %d (bit %#x) compare equal", size, i, bit)
-				}
-			}
-		}
-		if equalMAC(a, a[:size-1]) || equalMAC(a[:size-1], a) {
-			t.Fatalf("size %d: MACs of different lengths compare equal", size)
-		}
-	}
-	if !equalMAC(nil, []byte{}) {
-		t.Fatal("two empty MACs compare unequal")
-	}
-}

@@ -32,9 +32,8 @@
 //
 //   - A delivery verifies only if a currently valid secret produced a MAC
 //     over exactly the signed bytes. Every comparison runs in constant time
-//     (raw MACs compared like hmac.Equal, eight bytes at a time, with no
-//     branch on their contents; shared tokens are compared as SHA-256
-//     digests with hmac.Equal so not even their length leaks).
+//     (crypto/hmac.Equal; shared tokens are compared as SHA-256 digests, so
+//     not even their length leaks).
 //   - Parsing is strict, so one MAC has one accepted spelling: canonical
 //     padded base64 only, exact MAC length, timestamps as plain digits (no
 //     sign, no leading zero, at most 12 digits), and a hash fixed by the

@@ -1,6 +1,7 @@
 package hmac
 
 import (
+	stdhmac "crypto/hmac"
 	"crypto/sha512"
 	"fmt"
 	"strings"
@@ -51,7 +52,7 @@ func (s *sigSet) refuse(v string) error {
 }
 
 // match reports whether sum equals a candidate. Each comparison runs in
-// constant time (equalMAC); where the match sits in the header is not
+// constant time (hmac.Equal); where the match sits in the header is not
 // secret. A candidate that is not canonical is an ErrMalformed. A
 // candidate is decoded again for every secret tried: decoding is cheaper
 // than keeping up to maxSigs decoded MACs on the stack.
@@ -68,7 +69,7 @@ func (s *sigSet) match(sum []byte) (bool, error) {
 		if !ok {
 			return false, notCanonical(s.enc)
 		}
-		if equalMAC(sum, mac) {
+		if stdhmac.Equal(sum, mac) {
 			return true, nil
 		}
 	}

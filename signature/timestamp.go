@@ -63,24 +63,7 @@ func ParseTimestamp(s string, f TimestampFormat) (time.Time, error) {
 		return time.Time{}, badDigits(s, max)
 	}
 	var n int64
-	i := 0
-	if len(s) >= 8 {
-		// The first eight digits at once (a unix time in seconds has ten).
-		// Every byte must have high nibble 3 and a low nibble that does not
-		// carry when 6 is added (0x30-0x39); a carry out of a byte that
-		// fails the first test cannot make another pass. Then pairs, quads
-		// and the eight digits are combined with one multiply each.
-		w := uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-			uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
-		if (w&0xf0f0f0f0f0f0f0f0)|((w+0x0606060606060606)&0xf0f0f0f0f0f0f0f0)>>4 != 0x3333333333333333 {
-			return time.Time{}, badDigits(s, max)
-		}
-		w = (w & 0x0f0f0f0f0f0f0f0f) * (10<<8 + 1) >> 8
-		w = (w & 0x00ff00ff00ff00ff) * (100<<16 + 1) >> 16
-		n = int64((w & 0x0000ffff0000ffff) * (10000<<32 + 1) >> 32)
-		i = 8
-	}
-	for ; i < len(s); i++ {
+	for i := 0; i < len(s); i++ {
 		c := s[i] - '0'
 		if c > 9 {
 			return time.Time{}, badDigits(s, max)
