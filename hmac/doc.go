@@ -36,7 +36,7 @@
 //     not even their length leaks).
 //   - Parsing is strict, so one MAC has one accepted spelling: canonical
 //     padded base64 only, exact MAC length, timestamps as plain digits (no
-//     sign, no leading zero, at most 12 digits), and a hash fixed by the
+//     sign, no leading zero, bounded length) or strict RFC 3339, and a hash fixed by the
 //     scheme, never chosen by the header. Signature versions the scheme does
 //     not know (Standard Webhooks v1a, Stripe v0) are skipped. Candidates
 //     are decoded in header order until one matches, so an entry after the
@@ -64,8 +64,8 @@
 // the event-ID claim only ever see authenticated deliveries. Verification
 // allocates nothing and costs little more than the HMAC itself: the
 // template is compiled once by [NewScheme], the signed content is streamed
-// into a pooled, pre-keyed HMAC state (no copy of the body), and each
-// signature is decoded at most once into a fixed buffer.
+// into a pooled, pre-keyed HMAC state (no copy of the body), and the
+// candidate signatures are decoded into a stack buffer as they are compared.
 //
 // # Rotation
 //

@@ -109,23 +109,13 @@ func compileTemplate(src string) (template, error) {
 }
 
 // checkID refuses a signed ID that contains the separator following {id}
-// in the template (see template.idStop). hdr names the ID header.
+// in the template (see template.idStop; it is set only when the template
+// has {id}). hdr names the ID header.
 func (t *template) checkID(hdr, id string) error {
-	if t.splitsID(id) {
-		return t.refuseID(hdr)
+	if t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0 {
+		return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
 	}
 	return nil
-}
-
-// splitsID reports whether checkID refuses id (idStop is set only when
-// the template has {id}).
-func (t *template) splitsID(id string) bool {
-	return t.idStop != 0 && strings.IndexByte(id, t.idStop) >= 0
-}
-
-// refuseID is checkID's error.
-func (t *template) refuseID(hdr string) error {
-	return fmt.Errorf("%w: %s contains %q, the separator that follows it in the signed content", ErrMalformed, hdr, t.idStop)
 }
 
 // sanitize shortens and escapes user text for an error message.
@@ -169,10 +159,6 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 		case partURL:
 			s = f.url
 		}
-		if len(s) == 1 && len(buf) < cap(buf) {
-			buf = append(buf, s[0]) // a separator: no call to memmove
-			continue
-		}
 		buf = gather(h, scratch, buf, s)
 	}
 	if len(buf) > 0 {
@@ -180,18 +166,13 @@ func (t *template) write(h hash.Hash, scratch []byte, f *fields, body []byte) {
 	}
 }
 
-// gather appends s to buf, a prefix of scratch. The common case is one
-// inlined append within scratch's capacity; a longer piece flushes buf and
-// goes through scratch in chunks, so append never grows past scratch and
-// nothing is allocated.
+// gather appends s to buf, a prefix of scratch. A piece that does not fit
+// flushes buf and goes through scratch in chunks, so append never grows
+// past scratch and nothing is allocated.
 func gather(h hash.Hash, scratch, buf []byte, s string) []byte {
 	if len(buf)+len(s) <= cap(buf) {
 		return append(buf, s...)
 	}
-	return gatherSlow(h, scratch, buf, s)
-}
-
-func gatherSlow(h hash.Hash, scratch, buf []byte, s string) []byte {
 	if len(buf) > 0 {
 		h.Write(buf)
 	}

@@ -3,7 +3,6 @@ package hmac
 import (
 	"crypto/sha256"
 	"fmt"
-	"net/http"
 	"sync"
 	"time"
 
@@ -94,30 +93,24 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		return Result{}, v.noURL()
 	}
 	h, body := m.Header, m.Body
-	hh, _ := h.(http.Header) // nil for other Headers: single then fails
-	var err error
-	sigHeader, ok := single(hh, s.sigHeader)
-	if !ok {
-		if sigHeader, err = header(h, s.sigHeader); err != nil {
-			return Result{}, err
-		}
+	sigHeader, err := signature.HeaderValue(h, s.sigHeader)
+	if err != nil {
+		return Result{}, err
 	}
 	res := Result{Scheme: s.name}
 	var f fields
 	if s.idHeader != "" {
-		id, ok := single(hh, s.idHeader)
-		if !ok {
-			if s.tmpl.hasID {
-				id, err = signature.HeaderValue(h, s.idHeader)
-			} else {
-				id, err = signature.OptionalHeaderValue(h, s.idHeader)
-			}
-			if err != nil {
-				return Result{}, err
-			}
+		var id string
+		if s.tmpl.hasID {
+			id, err = signature.HeaderValue(h, s.idHeader)
+		} else {
+			id, err = signature.OptionalHeaderValue(h, s.idHeader)
 		}
-		if s.tmpl.splitsID(id) {
-			return Result{}, s.tmpl.refuseID(s.idHeader)
+		if err != nil {
+			return Result{}, err
+		}
+		if err := s.tmpl.checkID(s.idHeader, id); err != nil {
+			return Result{}, err
 		}
 		res.ID, f.id = id, id
 	}
@@ -151,10 +144,8 @@ func (v *Verifier) verify(m *signature.Message, c *rotation.Clock) (Result, erro
 		return Result{}, err
 	}
 	if s.tsHeader != "" {
-		if f.ts, ok = single(hh, s.tsHeader); !ok {
-			if f.ts, err = header(h, s.tsHeader); err != nil {
-				return Result{}, err
-			}
+		if f.ts, err = signature.HeaderValue(h, s.tsHeader); err != nil {
+			return Result{}, err
 		}
 	}
 	if s.tmpl.hasTS {

@@ -34,8 +34,6 @@ type Key[T any] struct {
 	// Value is the key material in whatever form its user needs (a
 	// pre-keyed MAC pool, a parsed public key).
 	Value T
-
-	timed bool // NotBefore or NotAfter set: validity needs the clock
 }
 
 // ValidAt reports whether the key is usable at now: NotBefore <= now < NotAfter.
@@ -47,11 +45,11 @@ func (k *Key[T]) ValidAt(now time.Time) bool {
 // Usable reports whether k may be used at the time c stands for, reading
 // the clock through c only when k has bounds.
 func (k *Key[T]) Usable(c *Clock) bool {
-	return !k.timed || k.validNow(c)
+	if k.NotBefore.IsZero() && k.NotAfter.IsZero() {
+		return true // unbounded: no need to read the clock
+	}
+	return k.ValidAt(c.Now())
 }
-
-// validNow is Usable's bounded case, out of line so that Usable inlines.
-func (k *Key[T]) validNow(c *Clock) bool { return k.ValidAt(c.Now()) }
 
 // Clock is the current time read at most once, lazily. The zero Clock
 // reads time.Now when first needed; [At] fixes the time.
@@ -186,8 +184,5 @@ func (s *Set[T]) prepare(p *Policy[T], k Key[T], existing []Key[T]) (Key[T], err
 }
 
 func (s *Set[T]) store(keys []Key[T]) {
-	for i := range keys {
-		keys[i].timed = !keys[i].NotBefore.IsZero() || !keys[i].NotAfter.IsZero()
-	}
 	s.snap.Store(&keys)
 }
