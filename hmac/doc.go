@@ -36,8 +36,8 @@
 //     not even their length leaks).
 //   - Parsing is strict, so one MAC has one accepted spelling: canonical
 //     padded base64 only, exact MAC length, timestamps as plain digits (no
-//     sign, no leading zero, bounded length) or strict RFC 3339, and a hash fixed by the
-//     scheme, never chosen by the header. Signature versions the scheme does
+//     sign, no leading zero, bounded length) or strict RFC 3339, and a hash
+//     fixed by the scheme, never chosen by the header. Signature versions the scheme does
 //     not know (Standard Webhooks v1a, Stripe v0) are skipped. Candidates
 //     are decoded in header order until one matches, so an entry after the
 //     matching one is only length-checked; a failed verification has
