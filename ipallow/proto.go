@@ -92,6 +92,31 @@ func lastForwardedProto(vals []string) (string, error) {
 	return last.proto, nil
 }
 
+// Trusts reports whether remoteAddr ("ip:port" or "ip", as in
+// http.Request.RemoteAddr) is one of r.Trusted.
+func (r Resolver) Trusts(remoteAddr string) bool {
+	peer, err := parsePeer(remoteAddr)
+	return err == nil && r.Trusted.Contains(peer)
+}
+
+// ForwardedHost returns the host the nearest trusted proxy was asked for:
+// the last comma-separated element of X-Forwarded-Host over all lines. Like
+// ForwardedProto it returns "" and a nil error when the peer is not in
+// r.Trusted or the header is absent, and it fails closed: an empty last
+// element is ErrMalformed, lines longer together than the cap are
+// ErrHeaderTooLarge.
+func (r Resolver) ForwardedHost(remoteAddr string, h HeaderValues) (string, error) {
+	if h == nil || !r.Trusts(remoteAddr) {
+		return "", nil
+	}
+	const key = "X-Forwarded-Host"
+	vals, err := r.lines(h, key)
+	if len(vals) == 0 || err != nil {
+		return "", err
+	}
+	return lastListElement(vals, key)
+}
+
 // lastListElement returns the last comma-separated element of vals, which
 // must not be empty.
 func lastListElement(vals []string, key string) (string, error) {

@@ -149,3 +149,42 @@ func FuzzForwardedProto(f *testing.F) {
 		}
 	})
 }
+
+func TestTrustsAndForwardedHost(t *testing.T) {
+	r := Resolver{Trusted: MustParse("10.0.0.0/8")}
+	for _, peer := range []string{"10.0.0.1:443", "10.0.0.1", "[::ffff:10.0.0.1]:443"} {
+		require.True(t, r.Trusts(peer), peer)
+	}
+	for _, peer := range []string{"192.0.2.1:443", "192.0.2.1", "", "not an address", "10.0.0.1:x"} {
+		require.False(t, r.Trusts(peer), peer)
+	}
+	require.False(t, Resolver{}.Trusts("10.0.0.1:443"), "no trusted proxies")
+
+	tests := []struct {
+		peer    string
+		lines   []string
+		want    string
+		wantErr error
+	}{
+		{"10.0.0.1:443", []string{"public.example.com"}, "public.example.com", nil},
+		{"10.0.0.1", []string{"a.example, b.example"}, "b.example", nil},
+		{"10.0.0.1", []string{"a.example", " c.example "}, "c.example", nil},
+		{"10.0.0.1", nil, "", nil},
+		{"192.0.2.1:443", []string{"evil.example"}, "", nil}, // untrusted: not believed
+		{"10.0.0.1", []string{"a.example,"}, "", ErrMalformed},
+		{"10.0.0.1", []string{strings.Repeat("a", 9000)}, "", ErrHeaderTooLarge},
+	}
+	for _, tt := range tests {
+		h := http.Header{}
+		for _, l := range tt.lines {
+			h.Add("X-Forwarded-Host", l)
+		}
+		got, err := r.ForwardedHost(tt.peer, h)
+		if tt.wantErr != nil {
+			require.ErrorIs(t, err, tt.wantErr, "%s %q", tt.peer, tt.lines)
+			continue
+		}
+		require.NoError(t, err)
+		require.Equal(t, tt.want, got, "%s %q", tt.peer, tt.lines)
+	}
+}

@@ -137,7 +137,7 @@ func (g *Guard) signedURL(v *Verdict) (string, error) {
 	if v.tls {
 		scheme = "https"
 	}
-	if g.fromTrustedProxy(v.remoteAddr) {
+	if g.resolver.Trusts(v.remoteAddr) {
 		proto, err := g.resolver.ForwardedProto(v.remoteAddr, v.lines)
 		if err != nil {
 			return "", fmt.Errorf("%w: forwarded protocol: %w", signature.ErrMalformed, err)
@@ -145,26 +145,13 @@ func (g *Guard) signedURL(v *Verdict) (string, error) {
 		if proto != "" {
 			scheme = proto
 		}
-		if fh := lastForwardedHost(v.lines); fh != "" {
+		fh, err := g.resolver.ForwardedHost(v.remoteAddr, v.lines)
+		if err != nil {
+			return "", fmt.Errorf("%w: forwarded host: %w", signature.ErrMalformed, err)
+		}
+		if fh != "" {
 			host = fh
 		}
 	}
 	return signature.RequestURL("", scheme, host, target)
-}
-
-// lastForwardedHost returns the last X-Forwarded-Host element, the host
-// the nearest (trusted) proxy was asked for.
-func lastForwardedHost(h interface{ Values(string) []string }) string {
-	if h == nil {
-		return ""
-	}
-	vs := h.Values("X-Forwarded-Host")
-	if len(vs) == 0 {
-		return ""
-	}
-	last := vs[len(vs)-1]
-	if i := strings.LastIndexByte(last, ','); i >= 0 {
-		last = last[i+1:]
-	}
-	return strings.TrimSpace(last)
 }

@@ -95,6 +95,22 @@ func TestURLScheme(t *testing.T) {
 		r.Header.Set("X-Forwarded-Host", "public.example.com")
 		assert.Equal(t, 200, serve(g.Handler(newCounter()), r).Code)
 	})
+	t.Run("behind a trusted proxy given as a bare IP", func(t *testing.T) {
+		g := guard(nil)
+		r := twilioRequest(t, "https://public.example.com/twilio/sms", "http://internal:8080/twilio/sms", form)
+		r.RemoteAddr = "10.0.0.5" // RemoteAddr may lack the port
+		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("X-Forwarded-Host", "public.example.com")
+		assert.Equal(t, 200, serve(g.Handler(newCounter()), r).Code)
+	})
+	t.Run("trusted proxy's empty forwarded host refused", func(t *testing.T) {
+		g := guard(nil)
+		r := twilioRequest(t, "https://public.example.com/twilio/sms", "http://internal:8080/twilio/sms", form)
+		r.RemoteAddr = "10.0.0.5:1234"
+		r.Header.Set("X-Forwarded-Proto", "https")
+		r.Header.Set("X-Forwarded-Host", "public.example.com, ")
+		assert.Equal(t, 400, serve(g.Handler(newCounter()), r).Code)
+	})
 	t.Run("untrusted client's forwarding headers ignored", func(t *testing.T) {
 		var logs strings.Builder
 		g := guard(func(c *Config) { c.Logger = newTestLogger(&logs) })

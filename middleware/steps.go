@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"github.com/hookguard/hookguard/handshake"
@@ -83,23 +82,11 @@ func (g *Guard) checkTLS(v *Verdict) error {
 		return fmt.Errorf("%w: forwarded protocol: %w", errTLSRequired, err)
 	case strings.EqualFold(proto, "https"):
 		return nil
-	case proto != "" || g.fromTrustedProxy(v.remoteAddr):
+	case proto != "" || g.resolver.Trusts(v.remoteAddr):
 		return fmt.Errorf("%w: trusted proxy reports %q", errTLSRequired, proto)
 	}
 	v.plainDirect = true
 	return fmt.Errorf("%w: plain http connection", errTLSRequired)
-}
-
-// fromTrustedProxy reports whether the peer is one of Config.TrustedProxies.
-func (g *Guard) fromTrustedProxy(remoteAddr string) bool {
-	if g.cfg.TrustedProxies == nil {
-		return false
-	}
-	ap, err := netip.ParseAddrPort(remoteAddr)
-	if err != nil {
-		return false
-	}
-	return g.cfg.TrustedProxies.Contains(ap.Addr().Unmap())
 }
 
 // checkClient resolves the client IP and checks it against the allow list.

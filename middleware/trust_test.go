@@ -211,6 +211,7 @@ func TestRequireTLSForwardedQuoting(t *testing.T) {
 		{"X-Forwarded-Proto ignored with Forwarded", "Forwarded", map[string]string{"Forwarded": `for=192.0.2.10`, "X-Forwarded-Proto": "https"}, 403},
 		{"Forwarded ignored with X-Forwarded-For", "X-Forwarded-For", map[string]string{"X-Forwarded-For": "192.0.2.10", "Forwarded": `for=192.0.2.10;proto=https`}, 403},
 		{"X-Forwarded-Proto with X-Forwarded-For", "X-Forwarded-For", map[string]string{"X-Forwarded-For": "192.0.2.10", "X-Forwarded-Proto": "https"}, 200},
+		{"trusted proxy reports nothing", "X-Forwarded-For", map[string]string{"X-Forwarded-For": "192.0.2.10"}, 403},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -219,13 +220,16 @@ func TestRequireTLSForwardedQuoting(t *testing.T) {
 				c.TrustedProxies = ipallow.MustParse("10.0.0.0/8")
 				c.ClientIPHeader = tt.header
 			})
-			r := signedRequest(t, "tls", testNow, []byte(`{}`))
-			r.RemoteAddr = "10.0.0.1:443"
-			for k, v := range tt.set {
-				r.Header.Set(k, v)
+			// RemoteAddr with and without its port: the same peer.
+			for _, peer := range []string{"10.0.0.1:443", "10.0.0.1"} {
+				r := signedRequest(t, "tls", testNow, []byte(`{}`))
+				r.RemoteAddr = peer
+				for k, v := range tt.set {
+					r.Header.Set(k, v)
+				}
+				w := serve(g.Handler(newCounter()), r)
+				assert.Equal(t, tt.want, w.Code, "peer %s: %s", peer, w.Body.String())
 			}
-			w := serve(g.Handler(newCounter()), r)
-			assert.Equal(t, tt.want, w.Code, w.Body.String())
 		})
 	}
 }
