@@ -7,6 +7,7 @@ import (
 	"io"
 	"math"
 	"net/http"
+	"slices"
 )
 
 // maxPrealloc bounds the buffer presized from a declared Content-Length:
@@ -17,13 +18,11 @@ const maxPrealloc = 64 << 10
 // readCapped reads all of r into a new buffer, refusing more than max bytes
 // with errTooLarge, like http.MaxBytesReader: a declared Content-Length over
 // the cap is refused before reading, and at most max+1 bytes are ever read.
-// A *http.MaxBytesError from an outer reader is errTooLarge as well; any
-// other read error is malformed.
-//
-// probe is one byte of scratch space owned by the caller (a field of the
-// delivery's state, so that reading into it through the io.Reader
-// interface allocates nothing).
-func readCapped(r io.Reader, contentLength, max int64, probe []byte) ([]byte, error) {
+// The buffer is sized from Content-Length, one byte over so that the EOF
+// after an exact body needs no growth (bounded by maxPrealloc: a declared
+// length is a claim, not bytes received). A *http.MaxBytesError from an
+// outer reader is errTooLarge as well; any other read error is malformed.
+func readCapped(r io.Reader, contentLength, max int64) ([]byte, error) {
 	if contentLength > max {
 		return nil, fmt.Errorf("%w: Content-Length %d over %d", errTooLarge, contentLength, max)
 	}
@@ -34,24 +33,18 @@ func readCapped(r io.Reader, contentLength, max int64, probe []byte) ([]byte, er
 	if limit < math.MaxInt64 {
 		limit++ // read one byte past the cap to tell "exactly max" from "over"
 	}
-	var buf []byte
+	size := int64(1)
 	if contentLength > 0 {
-		buf = make([]byte, 0, min(contentLength, maxPrealloc))
+		size = min(contentLength+1, maxPrealloc)
 	}
+	buf := make([]byte, 0, size)
 	for {
-		var n int
-		var err error
 		if len(buf) == cap(buf) {
-			// Full: the body may end here (the usual case, sized from
-			// Content-Length), so probe before growing the buffer.
-			if n, err = r.Read(probe[:1]); n > 0 {
-				buf = append(buf, probe[0])
-			}
-		} else {
-			end := min(int64(cap(buf)), limit)
-			n, err = r.Read(buf[len(buf):end])
-			buf = buf[:len(buf)+n]
+			buf = slices.Grow(buf, 1)
 		}
+		end := min(int64(cap(buf)), limit)
+		n, err := r.Read(buf[len(buf):end])
+		buf = buf[:len(buf)+n]
 		if int64(len(buf)) > max {
 			return nil, fmt.Errorf("%w: over %d bytes", errTooLarge, max)
 		}

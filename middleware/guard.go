@@ -119,7 +119,7 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	v.msg.Header, v.lines = r.Header, r.Header
 	err := g.before(v)
 	if err == nil {
-		v.msg.Body, err = readCapped(r.Body, r.ContentLength, g.cfg.MaxBody, v.probe[:])
+		v.msg.Body, err = readCapped(r.Body, r.ContentLength, g.cfg.MaxBody)
 		if err == nil {
 			err = g.after(v)
 		}

@@ -44,7 +44,6 @@ type Verdict struct {
 	tls                          bool
 	lines                        ipallow.HeaderValues // for the resolver
 	now                          time.Time            // Config.Now, read once
-	probe                        [1]byte              // scratch space for readCapped
 
 	msg       signature.Message       // see above
 	auth      signature.Authenticator // the delivery's: Config's or its tenant's
