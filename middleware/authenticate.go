@@ -2,7 +2,6 @@ package middleware
 
 import (
 	"fmt"
-	"net/http"
 	"strings"
 
 	"github.com/hookguard/hookguard/handshake"
@@ -64,10 +63,6 @@ func (g *Guard) answerHandshake(v *Verdict, hs handshake.Responder) error {
 // key and derives the event ID.
 func (g *Guard) verifySignature(v *Verdict) error {
 	h := v.msg.Header
-	if h == nil {
-		h = http.Header(nil)
-		v.msg.Header = h
-	}
 	if v.needsURL {
 		u, err := g.signedURL(v)
 		if err != nil {
@@ -79,7 +74,7 @@ func (g *Guard) verifySignature(v *Verdict) error {
 	res, err := v.auth.Authenticate(&v.msg, v.now)
 	v.verify = since(t0)
 	if err != nil {
-		if r := ReasonFor(err); r == ReasonStoreUnavailable || r == ReasonAccepted {
+		if ReasonFor(err) == ReasonStoreUnavailable {
 			// An error the scheme does not classify is still a refusal of the input.
 			return fmt.Errorf("%w: %w", signature.ErrMismatch, err)
 		}

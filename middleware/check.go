@@ -46,8 +46,6 @@ func (g *Guard) Check(ctx context.Context, req Request) *Verdict {
 	v.msg.Method, v.host, v.requestURI = req.Method, req.Host, req.RequestURI
 	v.pathValue = req.PathValue
 	switch h := req.Header.(type) {
-	case http.Header:
-		v.msg.Header, v.lines = h, h
 	case nil:
 		v.msg.Header, v.lines = http.Header(nil), http.Header(nil)
 	default:

@@ -139,10 +139,10 @@ func (h *guardHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	handlerStart := g.stamp()
 	returned := false
 	defer func() {
-		v.handler = since(handlerStart)
 		if !returned {
 			// A panic: release the claim so a retry is processed; the panic
 			// goes on to the server (or the caller's recoverer).
+			v.handler = since(handlerStart)
 			_ = v.Panicked()
 		}
 	}()

@@ -223,11 +223,10 @@ func TestEventFrom(t *testing.T) {
 	assert.False(t, ok)
 }
 
-// TestPeerCacheFollowsAddress: the pooled state's cache of the last peer
-// address never answers for another address: deliveries alternating
-// between peers, one of them not allowed and one unparsable, each get their
-// own client IP and verdict.
-func TestPeerCacheFollowsAddress(t *testing.T) {
+// TestClientIPPerDelivery: deliveries alternating between peers, one of
+// them not allowed and one unparsable, each get their own client IP and
+// verdict.
+func TestClientIPPerDelivery(t *testing.T) {
 	g := newTestGuard(t, func(c *Config) { c.Allow = ipallow.MustParse("192.0.2.0/24") })
 	h := newCounter()
 	handler := g.Handler(h)
