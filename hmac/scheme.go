@@ -129,6 +129,11 @@ func (s Scheme) FormatKey(key []byte) string {
 // signatures, in which case the signer signs with every valid secret.
 func (s Scheme) MultiSignature() bool { return s.multi }
 
+// SharedToken reports that the signature header carries the shared secret
+// itself (GitLab, Okta, a custom format's SharedToken): nothing is signed,
+// so a "signed" request reveals the secret.
+func (s Scheme) SharedToken() bool { return s.format == fmtToken }
+
 // SignatureHeader returns the canonical name of the header that carries
 // the signature (or the shared token).
 func (s Scheme) SignatureHeader() string { return s.sigHeader }

@@ -272,3 +272,14 @@ func TestLongFields(t *testing.T) {
 		require.NoError(t, err)
 	}
 }
+
+func TestSharedToken(t *testing.T) {
+	for _, s := range hmac.Presets() {
+		want := s.Name() == hmac.GitLab.Name() || s.Name() == hmac.Okta.Name()
+		require.Equal(t, want, s.SharedToken(), s.Name())
+	}
+	custom, err := hmac.NewScheme(hmac.SchemeConfig{Name: "x", SignatureHeader: "X-Tok", SharedToken: true})
+	require.NoError(t, err)
+	require.True(t, custom.SharedToken())
+	require.False(t, hmac.Scheme{}.SharedToken())
+}

@@ -28,10 +28,6 @@ var presetHandshakes = map[string]handshakeKind{
 	hmac.Meta.Name(): hsMeta, hmac.Dropbox.Name(): hsDropbox,
 }
 
-// tokenSchemes are the presets whose header carries the shared secret
-// itself: sign refuses to print it.
-var tokenSchemes = map[string]bool{hmac.GitLab.Name(): true, hmac.Okta.Name(): true}
-
 // cliScheme is one scheme the CLI speaks: an HMAC or shared-token scheme
 // (secrets) or a public-key scheme (public keys to verify, private keys to
 // sign).
@@ -39,7 +35,6 @@ type cliScheme struct {
 	hmac   hmac.Scheme   // when !public
 	pub    pubkey.Scheme // when public
 	public bool
-	token  bool // the signature header is the secret itself
 	hs     handshakeKind
 }
 
@@ -86,7 +81,7 @@ func (s cliScheme) responder(keys *hmac.Keyring, verifyToken string) handshake.R
 func registry() []cliScheme {
 	var out []cliScheme
 	for _, s := range hmac.Presets() {
-		out = append(out, cliScheme{hmac: s, token: tokenSchemes[s.Name()], hs: presetHandshakes[s.Name()]})
+		out = append(out, cliScheme{hmac: s, hs: presetHandshakes[s.Name()]})
 	}
 	for _, s := range pubkey.Presets() {
 		out = append(out, cliScheme{pub: s, public: true})

@@ -87,13 +87,13 @@ func (f *schemeFlags) resolve() (cliScheme, error) {
 		if err != nil {
 			return cliScheme{}, fmt.Errorf("-scheme-file %s: %v", f.file, err)
 		}
-		return cliScheme{hmac: s, token: spec.SharedToken}, nil
+		return cliScheme{hmac: s}, nil
 	case custom:
 		s, err := f.custom.scheme(func(n string) string { return "-custom-" + strings.ReplaceAll(n, "_", "-") })
 		if err != nil {
 			return cliScheme{}, fmt.Errorf("custom format: %v", err)
 		}
-		return cliScheme{hmac: s, token: f.custom.SharedToken}, nil
+		return cliScheme{hmac: s}, nil
 	}
 	return lookupScheme(f.name)
 }

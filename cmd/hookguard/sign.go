@@ -98,7 +98,7 @@ square, hubspot) sign -url, by default the -curl URL.`, `
 	if err != nil {
 		return usageError(fs, e, "%v", err)
 	}
-	if scheme.token {
+	if !scheme.public && scheme.hmac.SharedToken() {
 		return usageError(fs, e, "the %s scheme sends the secret itself as a token; sign never prints secrets (use send)", scheme.name())
 	}
 	body, file, err := readInput(e, fs.Args())

@@ -48,7 +48,7 @@ func TestSignEveryPreset(t *testing.T) {
 	const signedURL = "https://hooks.example.com/hook?x=1"
 	for _, cs := range registry() {
 		s := cs.hmac
-		if cs.public || cs.token {
+		if cs.public || cs.hmac.SharedToken() {
 			continue // public keys: TestSignVerifyRoundTrip; shared tokens: sign refuses to print them (TestSignErrors)
 		}
 		body := `{"type":"invoice.paid","n":1}`
