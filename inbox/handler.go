@@ -127,11 +127,7 @@ func (ib *Inbox) insertOpts() *river.InsertOpts {
 		UniqueOpts: river.UniqueOpts{
 			ByArgs:  true, // the river:"unique" field only: Key
 			ByQueue: true,
-			ByState: []rivertype.JobState{
-				rivertype.JobStateAvailable, rivertype.JobStateCancelled, rivertype.JobStateCompleted,
-				rivertype.JobStateDiscarded, rivertype.JobStatePending, rivertype.JobStateRetryable,
-				rivertype.JobStateRunning, rivertype.JobStateScheduled,
-			},
+			ByState: rivertype.JobStates(), // every state: a key stays unique while its job row exists
 		},
 	}
 }
