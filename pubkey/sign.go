@@ -12,7 +12,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -75,15 +74,15 @@ func (s *Signer) Sign(h http.Header, id string, ts time.Time, body []byte) error
 			return errors.New("pubkey: Sign needs an event ID of printable ASCII without spaces or '.'")
 		}
 	}
-	if ts.IsZero() || ts.Unix() < 0 {
-		return errors.New("pubkey: Sign needs a timestamp after 1970")
+	tsBytes, err := signature.AppendTimestamp(nil, ts, signature.UnixSeconds)
+	if err != nil {
+		return fmt.Errorf("pubkey: %w", err)
 	}
-	tsStr := strconv.FormatInt(ts.Unix(), 10)
+	tsStr := string(tsBytes)
 	msg := sc.signedBytes(nil, id, tsStr, body)
 	var out []byte
 	for i, k := range s.keys {
 		var sig []byte
-		var err error
 		if sc.alg == algEd25519 {
 			sig, err = k.Sign(nil, msg, crypto.Hash(0))
 		} else {

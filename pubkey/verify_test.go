@@ -145,6 +145,13 @@ func TestRefusals(t *testing.T) {
 	_, err = pubkey.StandardWebhooks.ParsePrivateKey("whsk_" + base64.StdEncoding.EncodeToString(make([]byte, 64)))
 	require.Error(t, err, "public half does not match the seed")
 
+	// The signer writes only timestamps its verifier accepts.
+	signer, err := pubkey.NewSigner(pubkey.Discord, ed25519.NewKeyFromSeed(make([]byte, 32)))
+	require.NoError(t, err)
+	for _, ts := range []time.Time{{}, time.Unix(-1, 0), time.Unix(1e12, 0)} {
+		require.Error(t, signer.Sign(http.Header{}, "", ts, nil), "timestamp %v", ts)
+	}
+
 	// An ECDSA key in a keyring used with an Ed25519 scheme is never tried.
 	k, err := pubkey.NewKeyring(pubkey.Key{ID: "ec", Public: newECKey(t).Public()})
 	require.NoError(t, err)
