@@ -27,8 +27,8 @@ func TestDecodeHex(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			dst := make([]byte, len(mac))
-			if got := decodeHex(dst, tt.in); got != tt.ok {
-				t.Fatalf("decodeHex = %v, want %v", got, tt.ok)
+			if got := decodeMAC(dst, tt.in, Hex) == nil; got != tt.ok {
+				t.Fatalf("decodeMAC = %v, want %v", got, tt.ok)
 			}
 			if tt.ok && !bytes.Equal(dst, mac) {
 				t.Fatalf("decoded %x, want %x", dst, mac)
@@ -37,7 +37,7 @@ func TestDecodeHex(t *testing.T) {
 	}
 }
 
-// FuzzDecodeHex checks the table decoder against encoding/hex.
+// FuzzDecodeHex checks decodeMAC's hex against encoding/hex.
 func FuzzDecodeHex(f *testing.F) {
 	f.Add("0fa55af0")
 	f.Add("0FA55AF0")
@@ -45,13 +45,13 @@ func FuzzDecodeHex(f *testing.F) {
 	f.Add("0fa55af")
 	f.Fuzz(func(t *testing.T, v string) {
 		dst := make([]byte, len(v)/2)
-		got := decodeHex(dst, v)
+		got := decodeMAC(dst, v, Hex) == nil
 		want, err := hex.DecodeString(v)
 		if got != (err == nil) {
-			t.Fatalf("decodeHex(%q) = %v, encoding/hex error %v", v, got, err)
+			t.Fatalf("decodeMAC(%q) = %v, encoding/hex error %v", v, got, err)
 		}
 		if got && !bytes.Equal(dst, want) {
-			t.Fatalf("decodeHex(%q) = %x, encoding/hex %x", v, dst, want)
+			t.Fatalf("decodeMAC(%q) = %x, encoding/hex %x", v, dst, want)
 		}
 	})
 }

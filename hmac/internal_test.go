@@ -84,7 +84,7 @@ func TestParseTimestamp(t *testing.T) {
 	}
 }
 
-// refDecode is the reference for decodeBase64: strict stdlib decoding plus
+// refDecode is the reference for decodeMAC's base64: strict stdlib decoding plus
 // a re-encode check that rejects every non-canonical spelling.
 func refDecode(size int, v string) ([]byte, bool) {
 	if len(v) != base64.StdEncoding.EncodedLen(size) {
@@ -126,8 +126,8 @@ func TestDecodeBase64(t *testing.T) {
 				return // the caller's length check refuses it
 			}
 			dst := make([]byte, tt.size)
-			if got := decodeBase64(dst, tt.in); got != tt.ok {
-				t.Fatalf("decodeBase64 = %v, want %v", got, tt.ok)
+			if got := decodeMAC(dst, tt.in, Base64) == nil; got != tt.ok {
+				t.Fatalf("decodeMAC = %v, want %v", got, tt.ok)
 			}
 			if tt.ok && !bytes.Equal(dst, want) {
 				t.Fatalf("decoded %x, want %x", dst, want)
@@ -136,8 +136,8 @@ func TestDecodeBase64(t *testing.T) {
 	}
 }
 
-// FuzzDecodeBase64 checks the hand-written strict decoder against the
-// standard library's strict decoder plus re-encoding.
+// FuzzDecodeBase64 checks decodeMAC's base64 against the standard
+// library's strict decoder plus re-encoding.
 func FuzzDecodeBase64(f *testing.F) {
 	f.Add(32, "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=")
 	f.Add(32, "g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OF=")
@@ -154,12 +154,12 @@ func FuzzDecodeBase64(f *testing.F) {
 		}
 		want, wantOK := refDecode(size, v)
 		dst := make([]byte, size)
-		got := decodeBase64(dst, v)
+		got := decodeMAC(dst, v, Base64) == nil
 		if got != wantOK {
-			t.Fatalf("decodeBase64(%q) = %v, reference %v", v, got, wantOK)
+			t.Fatalf("decodeMAC(%q) = %v, reference %v", v, got, wantOK)
 		}
 		if got && !bytes.Equal(dst, want) {
-			t.Fatalf("decodeBase64(%q) = %x, reference %x", v, dst, want)
+			t.Fatalf("decodeMAC(%q) = %x, reference %x", v, dst, want)
 		}
 	})
 }

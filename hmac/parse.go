@@ -60,14 +60,8 @@ func (s *sigSet) match(sum []byte) (bool, error) {
 	var buf [sha512.Size]byte
 	mac := buf[:s.size]
 	for j := 0; j < s.n; j++ {
-		var ok bool
-		if s.enc == Base64 {
-			ok = decodeBase64(mac, s.raw[j])
-		} else {
-			ok = decodeHex(mac, s.raw[j])
-		}
-		if !ok {
-			return false, notCanonical(s.enc)
+		if err := decodeMAC(mac, s.raw[j], s.enc); err != nil {
+			return false, err
 		}
 		if stdhmac.Equal(sum, mac) {
 			return true, nil
