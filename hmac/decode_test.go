@@ -44,6 +44,9 @@ func FuzzDecodeHex(f *testing.F) {
 	f.Add("0fa55afg")
 	f.Add("0fa55af")
 	f.Fuzz(func(t *testing.T, v string) {
+		if len(v)/2 > 64 {
+			return // longer than any MAC (SHA-512)
+		}
 		dst := make([]byte, len(v)/2)
 		got := decodeMAC(dst, v, Hex) == nil
 		want, err := hex.DecodeString(v)
