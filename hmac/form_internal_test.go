@@ -8,10 +8,10 @@ import (
 )
 
 // randomForm builds a form body from pieces chosen to hit the parser's
-// edges: names sharing their first six or eight bytes (sort-key ties),
+// edges: names sharing long prefixes or one the prefix of another,
 // duplicate names with equal and different values, escapes and '+' in
-// names and values (also across the eight-byte words the scanner reads),
-// empty pairs, pairs without '=', and now and then a bad escape.
+// names and values (escaped and plain spellings of the same name), empty
+// pairs, pairs without '=', long bodies, and now and then a bad escape.
 func randomForm(r *rand.Rand) string {
 	names := []string{"a", "b", "Body", "From", "FromCity", "FromCountry", "MessageSid", "MessagingServiceSid",
 		"Messag", "Message", "Messages", "abcdefgh", "abcdefghi", "abcdefg", "%41", "A", "a+b", "a%20b", "a b",
@@ -21,7 +21,7 @@ func randomForm(r *rand.Rand) string {
 	var b strings.Builder
 	n := r.IntN(12)
 	if r.IntN(10) == 0 {
-		n = 33 + r.IntN(40) // past the insertion sort
+		n = 33 + r.IntN(40) // a longer body
 	}
 	for i := range n {
 		if i > 0 || r.IntN(4) == 0 {
@@ -51,7 +51,8 @@ func randomForm(r *rand.Rand) string {
 
 // TestParseFormModel checks parseForm against the reference (url.ParseQuery
 // and a sort by name, then value) over random forms, with and without a
-// prefix, reusing one formBuf as the verifier's pool does.
+// prefix, reusing one formBuf as the verifier's pool does. The pool drops
+// a buffer by cap(out) alone, so out must never be smaller than dec.
 func TestParseFormModel(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	var b formBuf
@@ -60,6 +61,9 @@ func TestParseFormModel(t *testing.T) {
 		body := randomForm(r)
 		prefix := []string{"", "https://example.com/x?y=1"}[i%2]
 		err := b.parseForm(prefix, []byte(body))
+		if cap(b.out) < cap(b.dec) {
+			t.Fatalf("parseForm(%q): cap(out) %d < cap(dec) %d: the pool's bound misses dec", body, cap(b.out), cap(b.dec))
+		}
 		want, ok := refForm(body)
 		if ok != (err == nil) {
 			t.Fatalf("parseForm(%q) error %v, url.ParseQuery ok=%v", body, err, ok)
@@ -86,14 +90,14 @@ func TestParseFormEdges(t *testing.T) {
 		{"equal duplicates kept", "a=1&a=1", "a1a1", false},
 		{"escaped name sorts decoded", "%42=1&A=2&%41=3", "A2A3B1", false},
 		{"'+' is a space in names", "a+b=1&a%20a=2&a=3", "a3a a2a b1", false},
-		{"eight-byte prefix tie", "abcdefghZ=1&abcdefgh=2&abcdefghA=3", "abcdefgh2abcdefghA3abcdefghZ1", false},
-		{"six-byte prefix tie", "MessagingServiceSid=MG&MessageSid=SM", "MessageSidSMMessagingServiceSidMG", false},
+		{"long shared prefix", "abcdefghZ=1&abcdefgh=2&abcdefghA=3", "abcdefgh2abcdefghA3abcdefghZ1", false},
+		{"shared prefix, Twilio names", "MessagingServiceSid=MG&MessageSid=SM", "MessageSidSMMessagingServiceSidMG", false},
 		{"prefix of another name", "ab=1&a=2&abc=3", "a2ab1abc3", false},
 		{"no '=' and empty pairs", "&&c&b=&a=1&", "a1bc", false},
 		{"'=' in a value", "a=b=c", "ab=c", false},
-		{"escape across words", "v=abcdef%2Bgh+ijklmn%41", "vabcdef+gh ijklmnA", false},
+		{"escapes and + in a long value", "v=abcdef%2Bgh+ijklmn%41", "vabcdef+gh ijklmnA", false},
 		{"bad escape at the end", "v=abcdef%2Bgh+ijklmn%2", "", true},
-		{"bad escape in a word", "v=abcdef%2Bgh+ij%zzklmnopq", "", true},
+		{"bad escape mid-value", "v=abcdef%2Bgh+ij%zzklmnopq", "", true},
 		{"bad escape in a name", "abcdefghij%g1=1", "", true},
 		{"escape at the end", "v=abcdefgh%41", "vabcdefghA", false},
 		{"bytes above 0x7f", "%FF=1&%C3%A9=2&z=3", "z3\xc3\xa92\xff1", false},
@@ -102,6 +106,9 @@ func TestParseFormEdges(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			var b formBuf
 			err := b.parseForm("", []byte(tt.body))
+			if cap(b.out) < cap(b.dec) {
+				t.Fatalf("cap(out) %d < cap(dec) %d: the pool's bound misses dec", cap(b.out), cap(b.dec))
+			}
 			want, ok := refForm(tt.body)
 			if ok != (err == nil) || ok == tt.malformed {
 				t.Fatalf("error %v, url.ParseQuery ok=%v, malformed in the table: %v", err, ok, tt.malformed)
@@ -111,6 +118,33 @@ func TestParseFormEdges(t *testing.T) {
 			}
 			if ok && !bytes.Equal(b.out, want) {
 				t.Fatalf("parseForm = %q, want %q", b.out, want)
+			}
+		})
+	}
+}
+
+// TestParseFormLimit checks the parameter cap: maxFormParams parameters
+// are read, one more is refused; empty pairs do not count.
+func TestParseFormLimit(t *testing.T) {
+	tests := []struct {
+		name    string
+		body    string
+		wantErr error
+	}{
+		{"at the cap", strings.Repeat("a=1&", maxFormParams), nil},
+		{"empty pairs not counted", strings.Repeat("a=1&&", maxFormParams), nil},
+		{"one past the cap", strings.Repeat("a=1&", maxFormParams) + "b", errFormTooMany},
+		{"one past the cap, no '='", strings.Repeat("a&", maxFormParams+1), errFormTooMany},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var b formBuf
+			err := b.parseForm("p", []byte(tt.body))
+			if err != tt.wantErr {
+				t.Fatalf("error %v, want %v", err, tt.wantErr)
+			}
+			if err == nil && string(b.out) != "p"+strings.Repeat("a1", maxFormParams) {
+				t.Fatalf("parseForm = %.40q..., want %d times a1", b.out, maxFormParams)
 			}
 		})
 	}
