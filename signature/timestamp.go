@@ -52,56 +52,51 @@ const maxRFC3339Len = 35
 // itself), no spaces, at most 12 (15) digits. RFC 3339 is upper-case
 // "T" and "Z" or a numeric offset, at most nanosecond precision.
 func ParseTimestamp(s string, f TimestampFormat) (time.Time, error) {
-	if f == RFC3339 {
-		return parseRFC3339(s)
+	if s == "" {
+		return time.Time{}, fmt.Errorf("%w: empty timestamp", ErrMalformed)
 	}
-	max := maxTimestampDigits
-	if f == UnixMilliseconds {
-		max = maxMilliDigits
-	}
-	if s == "" || len(s) > max || len(s) > 1 && s[0] == '0' {
-		return time.Time{}, badDigits(s, max)
-	}
-	var n int64
-	for i := 0; i < len(s); i++ {
-		c := s[i] - '0'
-		if c > 9 {
-			return time.Time{}, badDigits(s, max)
+	switch f {
+	case RFC3339:
+		if len(s) > maxRFC3339Len || strings.Trim(s, "0123456789-:.+TZ") != "" {
+			return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
 		}
-		n = n*10 + int64(c)
-	}
-	if f == UnixMilliseconds {
+		t, err := time.Parse(time.RFC3339Nano, s)
+		if err != nil {
+			return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
+		}
+		return t.UTC(), nil
+	case UnixMilliseconds:
+		n, err := parseDigits(s, maxMilliDigits)
+		if err != nil {
+			return time.Time{}, err
+		}
 		return time.UnixMilli(n).UTC(), nil
+	}
+	n, err := parseDigits(s, maxTimestampDigits)
+	if err != nil {
+		return time.Time{}, err
 	}
 	return time.Unix(n, 0).UTC(), nil
 }
 
-func parseRFC3339(s string) (time.Time, error) {
-	if s == "" {
-		return time.Time{}, fmt.Errorf("%w: empty timestamp", ErrMalformed)
+// parseDigits reads a non-negative decimal of at most max digits with no
+// sign and no leading zero.
+func parseDigits(s string, max int) (int64, error) {
+	if len(s) > max {
+		return 0, fmt.Errorf("%w: timestamp too long", ErrMalformed)
 	}
-	if len(s) > maxRFC3339Len || strings.Trim(s, "0123456789-:.+TZ") != "" {
-		return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
+	if len(s) > 1 && s[0] == '0' {
+		return 0, fmt.Errorf("%w: timestamp has a leading zero", ErrMalformed)
 	}
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return time.Time{}, fmt.Errorf("%w: timestamp is not RFC 3339", ErrMalformed)
+	var n int64
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < '0' || c > '9' {
+			return 0, fmt.Errorf("%w: timestamp is not digits only", ErrMalformed)
+		}
+		n = n*10 + int64(c-'0')
 	}
-	return t.UTC(), nil
-}
-
-// badDigits names what is wrong with a unix timestamp ParseTimestamp
-// refused: at most max digits, no sign, no leading zero.
-func badDigits(s string, max int) error {
-	switch {
-	case s == "":
-		return fmt.Errorf("%w: empty timestamp", ErrMalformed)
-	case len(s) > max:
-		return fmt.Errorf("%w: timestamp too long", ErrMalformed)
-	case len(s) > 1 && s[0] == '0':
-		return fmt.Errorf("%w: timestamp has a leading zero", ErrMalformed)
-	}
-	return fmt.Errorf("%w: timestamp is not digits only", ErrMalformed)
+	return n, nil
 }
 
 // AppendTimestamp appends t in format f to dst, the signer's inverse of
